@@ -75,10 +75,7 @@ std::vector<uint8_t> name_from_text(std::string_view text) {
     if (c == '\\') {
       if (i + 1 >= text.size()) bad_name(text, "dangling backslash");
       if (std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
-        if (i + 3 >= text.size() + 0 && i + 3 > text.size() - 0) {
-          // fallthrough to the length check below
-        }
-        if (i + 3 >= text.size() + 1 ||
+        if (i + 3 >= text.size() ||
             !std::isdigit(static_cast<unsigned char>(text[i + 2])) ||
             !std::isdigit(static_cast<unsigned char>(text[i + 3]))) {
           bad_name(text, "\\DDD needs three digits");
@@ -97,17 +94,10 @@ std::vector<uint8_t> name_from_text(std::string_view text) {
     wire.push_back(byte);
     if (wire.size() - label_start - 1 > 63) bad_name(text, "label longer than 63 bytes");
   }
-  // Close the last label (a name written without its trailing dot is taken
-  // as absolute too).
-  size_t last_len = wire.size() - label_start - 1;
-  if (last_len > 0) {
-    wire[label_start] = static_cast<uint8_t>(last_len);
-    wire.push_back(0);
-  } else {
-    // The text ended with a dot: the last length byte pushed is the root.
-    wire[label_start] = 0;
-    wire.resize(label_start + 1);
-  }
+  // Close the last label and add the root (a name written without its
+  // trailing dot is taken as absolute too).
+  wire[label_start] = static_cast<uint8_t>(wire.size() - label_start - 1);
+  wire.push_back(0);
   if (wire.size() > 255) bad_name(text, "name longer than 255 bytes");
   return wire;
 }
