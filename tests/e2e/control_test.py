@@ -1,0 +1,140 @@
+"""tests/e2e/control_test.py -- the operator interface end to end: the
+token, hadnsctl status / explain / override, /metrics as Prometheus text
+whose counters match the queries sent, and pending-restart reporting."""
+import os
+import re
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import Daemon, HttpBackend, wait_until  # noqa: E402
+
+CONFIG = """
+server:
+  listen: [127.0.0.1:@PORT@]
+  shards: 2
+control:
+  listen: 127.0.0.1:@CONTROL@
+  token_file: token
+health_checks:
+  eu-web: { type: http, address: 127.0.0.1, port: BACKEND, path: /health, interval: 500ms, timeout: 400ms, failure_threshold: 2 }
+zones:
+  - origin: demo.test.
+    file: demo.test.zone
+    failover:
+      - name: app
+        type: A
+        primary: { values: [192.0.2.1], health_check: eu-web }
+        secondary: { values: [192.0.2.2] }
+  - origin: demo.test.
+    file: private.zone
+    allow_from: [10.0.0.0/8, 127.0.0.0/30]
+"""
+
+PRIVATE = harness.ZONE.replace("192.0.2.10", "10.1.1.10")
+
+
+class Control(unittest.TestCase):
+    def setUp(self):
+        self.backend = HttpBackend()
+        self.daemon = Daemon(CONFIG.replace("BACKEND", str(self.backend.port)),
+                             files={"demo.test.zone": harness.ZONE, "private.zone": PRIVATE,
+                                    "token": "s3cret\n"})
+
+    def tearDown(self):
+        self.daemon.stop()
+        self.backend.stop()
+
+    def ctl(self, *args):
+        return subprocess.run([harness.HADNSCTL, "--control", f"127.0.0.1:{self.daemon.control_port}", *args],
+                              capture_output=True, text=True, timeout=30)
+
+    def test_token_required_for_changes_only(self):
+        d = self.daemon
+        code, _ = d.override("eu-web", "unhealthy")
+        self.assertEqual(code, 401)
+        code, _ = d.http("POST", "/reload")
+        self.assertEqual(code, 401)
+        code, _ = d.override("eu-web", "unhealthy", token="wrong")
+        self.assertEqual(code, 401)
+        self.assertEqual(d.answers("app.demo.test", source="127.0.0.5"), ["192.0.2.1"])
+        code, body = d.override("eu-web", "unhealthy", token="s3cret")
+        self.assertEqual(code, 200, body)
+        code, _ = d.http("GET", "/status")
+        self.assertEqual(code, 200)
+        r = self.ctl("override", "eu-web", "auto")
+        self.assertNotEqual(r.returncode, 0)
+        r = self.ctl("--token-file", os.path.join(d.dir, "token"), "override", "eu-web", "auto")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_hadnsctl_status_shows_a_failover(self):
+        d = self.daemon
+        r = self.ctl("status")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"app\.demo\.test\.\s+A\s+.*primary")
+        self.backend.status_code = 503
+        self.assertTrue(wait_until(lambda: d.answers("app.demo.test", source="127.0.0.5") == ["192.0.2.2"], 5))
+        r = self.ctl("status")
+        self.assertRegex(r.stdout, r"app\.demo\.test\.\s+A\s+.*secondary")
+        self.assertRegex(r.stdout, r"eu-web\s+unhealthy")
+        j = self.ctl("status", "--json")
+        self.assertIn('"live": "secondary"', j.stdout)
+
+    def test_explain_names_view_zone_side_and_checks(self):
+        r = self.ctl("explain", "app.demo.test", "A", "--from", "192.0.2.99")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("public", r.stdout)
+        self.assertIn("primary", r.stdout)
+        self.assertIn("eu-web", r.stdout)
+        r = self.ctl("explain", "www.demo.test", "--from", "10.2.3.4")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("10.0.0.0/8", r.stdout)
+        # The private view answers clients from its networks only.
+        self.assertEqual(self.daemon.answers("www.demo.test", source="127.0.0.1"), ["10.1.1.10"])
+        self.assertEqual(self.daemon.answers("www.demo.test", source="127.0.0.5"), ["192.0.2.10"])
+
+    def test_metrics_parse_and_count_queries(self):
+        d = self.daemon
+        n = 137
+        for i in range(n):
+            harness.query(d.port, "www.demo.test", "A", source="127.0.0.5")
+        for i in range(11):
+            harness.query(d.port, "nope.demo.test", "A", tcp=True, source="127.0.0.5")
+        code, text = d.http("GET", "/metrics")
+        self.assertEqual(code, 200)
+        path = d.write("metrics.txt", text)
+        with open(path) as f:
+            promtool = subprocess.run(["promtool", "check", "metrics"], stdin=f, capture_output=True, text=True)
+        self.assertEqual(promtool.returncode, 0, promtool.stdout + promtool.stderr)
+
+        def total(metric, **labels):
+            s = 0
+            for line in text.splitlines():
+                if not line.startswith(metric + "{"):
+                    continue
+                if all(f'{k}="{v}"' in line for k, v in labels.items()):
+                    s += float(line.rsplit(" ", 1)[1])
+            return s
+        self.assertEqual(total("hadns_queries_total", proto="udp"), n)
+        self.assertEqual(total("hadns_responses_total", proto="udp", rcode="NOERROR"), n)
+        self.assertEqual(total("hadns_queries_total", proto="tcp"), 11)
+        self.assertEqual(total("hadns_responses_total", proto="tcp", rcode="NXDOMAIN"), 11)
+        self.assertRegex(text, r'hadns_check_healthy\{check="eu-web"\} 1')
+        self.assertRegex(text, r'hadns_failover_transitions_total\{record="app\.demo\.test\. A"\} 0')
+        self.assertRegex(text, r"hadns_config_generation \d+")
+
+    def test_restart_only_changes_are_reported(self):
+        d = self.daemon
+        text = open(d.config_path).read().replace("shards: 2", "shards: 1")
+        d.write("hadns.yaml", text)
+        code, body = d.http("POST", "/reload", token="s3cret")
+        self.assertEqual(code, 200, body)
+        self.assertIn("server.shards", body["pending_restart"])
+        self.assertIn("server.shards", d.status()["config"]["pending_restart"])
+        self.assertIn("restart", d.log_text())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,272 @@
+"""tests/e2e/harness.py -- shared pieces of the end-to-end tests: free ports,
+a real hadnsd started on a config written into a temp dir, local HTTP/TCP
+backends the tests break and mend, DNS queries with dnspython, and the
+control listener's HTTP API.
+
+Every address is loopback; every process started here is stopped by PID.
+Run with /usr/bin/python3 (Debian's dnspython).
+"""
+import http.server
+import json
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rdatatype
+
+HADNSD = os.environ.get("HADNSD", "")
+HADNSCTL = os.environ.get("HADNSCTL", "")
+# Sanitizer builds are several times slower; tests scale their load with it.
+SANITIZER = os.environ.get("HADNS_SANITIZE", "")
+
+
+def free_port() -> int:
+    """A port free for both UDP and TCP on 127.0.0.1 right now."""
+    while True:
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        t.bind(("127.0.0.1", 0))
+        port = t.getsockname()[1]
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            u.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            u.close()
+            t.close()
+
+
+def wait_until(predicate, timeout: float, step: float = 0.05):
+    """Polls predicate until it returns a truthy value; returns it or None."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return None
+
+
+# --------------------------------------------------------------------------
+# DNS
+
+def query(port: int, name: str, rdtype: str = "A", tcp: bool = False, edns: bool = True,
+          address: str = "127.0.0.1", source: str = None, timeout: float = 1.0) -> dns.message.Message:
+    """One query to the server at address:port, optionally sent from `source`
+    (any 127.0.0.0/8 address works on loopback; views select on it)."""
+    q = dns.message.make_query(name, rdtype, use_edns=0 if edns else False)
+    if tcp:
+        return dns.query.tcp(q, address, port=port, timeout=timeout, source=source)
+    return dns.query.udp(q, address, port=port, timeout=timeout, source=source)
+
+
+def answers(port: int, name: str, rdtype: str = "A", **kw) -> list:
+    """The rdata strings of the answer section (sorted), or ['RCODE'] if not NOERROR."""
+    try:
+        r = query(port, name, rdtype, **kw)
+    except Exception as e:  # timeout: say so in assertions
+        return [f"error: {type(e).__name__}"]
+    if r.rcode() != dns.rcode.NOERROR:
+        return [dns.rcode.to_text(r.rcode())]
+    out = []
+    for rrset in r.answer:
+        if rrset.rdtype == dns.rdatatype.from_text(rdtype):
+            out.extend(rd.to_text() for rd in rrset)
+    return sorted(out)
+
+
+# --------------------------------------------------------------------------
+# hadnsd
+
+class Daemon:
+    """A real hadnsd on a config written into its own temp dir."""
+
+    def __init__(self, config_text: str, files: dict = None, port: int = None,
+                 control_port: int = None, start: bool = True, extra_args=()):
+        self.dir = tempfile.mkdtemp(prefix="hadns-e2e-")
+        self.port = port or free_port()
+        self.control_port = control_port or free_port()
+        self.config_path = os.path.join(self.dir, "hadns.yaml")
+        self.log_path = os.path.join(self.dir, "hadnsd.log")
+        self.proc = None
+        self.extra_args = list(extra_args)
+        for name, text in (files or {}).items():
+            self.write(name, text)
+        self.write_config(config_text)
+        if start:
+            self.start()
+
+    def write(self, name: str, text: str) -> str:
+        path = os.path.join(self.dir, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def write_config(self, text: str) -> None:
+        self.write("hadns.yaml", text.replace("@PORT@", str(self.port))
+                   .replace("@CONTROL@", str(self.control_port)))
+
+    def start(self, wait: bool = True) -> None:
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([HADNSD, "--config", self.config_path, *self.extra_args],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        if wait and not wait_until(self._ready, 30, 0.05):
+            self.stop(check=False)
+            raise AssertionError("hadnsd did not start:\n" + self.log_text())
+
+    def _ready(self) -> bool:
+        if self.proc.poll() is not None:
+            raise AssertionError(f"hadnsd exited with {self.proc.returncode}:\n" + self.log_text())
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.control_port}/healthz", timeout=0.5):
+                return True
+        except (urllib.error.URLError, ConnectionError, OSError):
+            return False
+
+    def stop(self, check: bool = True) -> int:
+        if self.proc is None:
+            return 0
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        rc = self.proc.returncode
+        self.proc = None
+        self.log.close()
+        if check and rc != 0:
+            raise AssertionError(f"hadnsd exited with {rc}:\n" + self.log_text())
+        return rc
+
+    def sighup(self) -> None:
+        self.proc.send_signal(signal.SIGHUP)
+
+    def log_text(self) -> str:
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode(errors="replace")
+        except OSError:
+            return ""
+
+    # control listener -----------------------------------------------------
+    def http(self, method: str, path: str, body=None, token: str = None):
+        """(status, parsed JSON or text) of a control request."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(f"http://127.0.0.1:{self.control_port}{path}", data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        if token:
+            req.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                status, raw = r.status, r.read()
+        except urllib.error.HTTPError as e:
+            status, raw = e.code, e.read()
+        text = raw.decode(errors="replace")
+        try:
+            return status, json.loads(text)
+        except ValueError:
+            return status, text
+
+    def status(self) -> dict:
+        code, body = self.http("GET", "/status")
+        assert code == 200, (code, body)
+        return body
+
+    def override(self, check: str, state: str, for_: str = None, token: str = None):
+        body = {"state": state}
+        if for_:
+            body["for"] = for_
+        return self.http("POST", f"/checks/{check}/override", body, token)
+
+    def record(self, name: str) -> dict:
+        for r in self.status()["records"]:
+            if r["name"].rstrip(".") == name.rstrip("."):
+                return r
+        raise AssertionError(f"no failover record {name} in /status")
+
+    def answers(self, name: str, rdtype: str = "A", **kw) -> list:
+        return answers(self.port, name, rdtype, **kw)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop(check=exc[0] is None)
+
+
+# --------------------------------------------------------------------------
+# backends
+
+class HttpBackend:
+    """An HTTP server on ADDRESS:port answering /health with a settable status
+    and body; `hang` makes it accept and never answer; stop() makes
+    connections fail (refused)."""
+
+    def __init__(self, address: str = "127.0.0.1", port: int = 0, tls_context: ssl.SSLContext = None):
+        self.status_code = 200
+        self.body = b"OK"
+        self.hang = False
+        self.hits = 0
+        backend = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                backend.hits += 1
+                if backend.hang:
+                    time.sleep(30)
+                    return
+                self.send_response(backend.status_code)
+                self.send_header("Content-Length", str(len(backend.body)))
+                self.end_headers()
+                self.wfile.write(backend.body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer((address, port), Handler)
+        self.server.daemon_threads = True
+        if tls_context is not None:
+            self.server.socket = tls_context.wrap_socket(self.server.socket, server_side=True)
+        self.address, self.port = self.server.server_address[:2]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def self_signed_context(directory: str) -> ssl.SSLContext:
+    """A TLS server context with a fresh self-signed certificate (openssl)."""
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=backend.test", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    return ctx
+
+
+ZONE = """$ORIGIN demo.test.
+$TTL 300
+@       IN SOA ns1.demo.test. hostmaster.demo.test. 1 3600 600 86400 60
+@       IN NS  ns1.demo.test.
+ns1     IN A   127.0.0.1
+www     IN A   192.0.2.10
+alias   IN CNAME app.demo.test.
+"""
