@@ -2,7 +2,9 @@
 // using libknot's type table so mnemonics match the zone file reader.
 #include "engine/config/dns_text.h"
 
+extern "C" {  // libknot's headers carry no C++ guards
 #include <libknot/descriptor.h>
+}
 
 #include <cctype>
 #include <stdexcept>

@@ -68,15 +68,16 @@ struct value {
 };
 
 // What a setter writes into.
-using target = std::variant<server_config*, control_config*, health_check*, zone_config*,
+using target = std::variant<config*, server_config*, control_config*, health_check*, zone_config*,
                             failover_record*, failover_side*>;
 
 struct key_spec {
   section where;
   std::string_view key;
   value_kind kind;
-  std::string_view default_value;  // written like a YAML value; empty = none or computed
-  bool computed_default = false;   // default derived from other keys by the loader
+  std::string_view default_value;  // written like a YAML value; empty = none
+  bool computed_default = false;   // derived from other keys by the loader;
+                                   // default_value then only describes it
   int64_t min = 0;                 // integer/shards range; durations in ms; string length
   int64_t max = 0;
   std::string_view choices;        // choice: "a|b|c"
