@@ -4,7 +4,9 @@
 // Names: RFC 1035 section 5.1 escapes (\X and \DDD) both ways, labels of at
 // most 63 bytes, names of at most 255. Types: libknot's descriptor table,
 // which also knows RFC 3597 TYPEnnn in both directions.
+extern "C" {  // libknot's descriptor.h has no C++ guard
 #include <libknot/descriptor.h>
+}
 
 #include <array>
 #include <cctype>
