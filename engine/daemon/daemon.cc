@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "engine/config/loader.h"
+#include "engine/daemon/privileges.h"
 #include "engine/io/log.h"
 #include "engine/zone/compile.h"
 #include "probes/from_config.h"
@@ -65,6 +66,7 @@ void daemon::start() {
     io::log::info("control listener off");
   }
 
+  drop_privileges(cfg_.server.user);
   server_->start();
   {
     std::lock_guard lock(reload_mutex_);
