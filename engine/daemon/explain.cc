@@ -41,12 +41,22 @@ json section_text(const knot_pkt_t* pkt, knot_section_t id, std::vector<std::pai
   for (uint16_t i = 0; i < sec->count; ++i) {
     const knot_rrset_t* rr = knot_pkt_rr(sec, i);
     if (rr->type == KNOT_RRTYPE_OPT) continue;
-    char* buf = nullptr;
-    size_t size = 0;
+    size_t size = 1024;  // knot_rrset_txt_dump grows it, but needs one to start with
+    char* buf = static_cast<char*>(std::malloc(size));
     if (knot_rrset_txt_dump(rr, &buf, &size, &KNOT_DUMP_STYLE_DEFAULT) >= 0 && buf) {
-      std::string text(buf);
-      while (!text.empty() && text.back() == '\n') text.pop_back();
-      out.push_back(text);
+      // One line per RR, tabs as single spaces.
+      std::string line;
+      for (const char* c = buf; *c; ++c) {
+        if (*c == '\n') {
+          if (!line.empty()) out.push_back(line);
+          line.clear();
+        } else if (*c == '\t' || *c == ' ') {
+          if (!line.empty() && line.back() != ' ') line += ' ';
+        } else {
+          line += *c;
+        }
+      }
+      if (!line.empty()) out.push_back(line);
     }
     std::free(buf);
     if (owners) {

@@ -38,27 +38,11 @@ std::string render(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
-void flatten(const json& j, const std::string& prefix, std::string& out) {
-  if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it)
-      flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
-  } else if (j.is_array() && !j.empty() && (j[0].is_object() || j[0].is_array())) {
-    for (size_t i = 0; i < j.size(); ++i) flatten(j[i], prefix + "[" + std::to_string(i) + "]", out);
-  } else if (j.is_array()) {
-    out += prefix + ":";
-    if (j.empty()) out += " (none)";
-    out += "\n";
-    for (const auto& v : j) out += "  " + (v.is_string() ? v.get<std::string>() : v.dump()) + "\n";
-  } else {
-    out += prefix + ": " + (j.is_string() ? j.get<std::string>() : j.dump()) + "\n";
-  }
-}
-
 }  // namespace
 
 std::string format_status(const json& status) {
   std::string out;
-  const json& cfg = status.value("config", json::object());
+  const json cfg = status.value("config", json::object());
   out += fmt::format("config generation {} loaded at {}\n", str(cfg, "generation"), str(cfg, "loaded_at"));
   if (cfg.contains("pending_restart") && cfg["pending_restart"].is_array() && !cfg["pending_restart"].empty()) {
     out += "pending restart:";
@@ -67,31 +51,70 @@ std::string format_status(const json& status) {
   }
 
   std::vector<std::vector<std::string>> checks{{"CHECK", "STATE", "OVERRIDE", "LAST", "LATENCY", "SINCE"}};
-  for (const auto& [name, c] : status.value("checks", json::object()).items()) {
+  const json checks_obj = status.value("checks", json::object());
+  for (const auto& [name, c] : checks_obj.items()) {
     std::string ov = "-";
     if (c.contains("override") && c["override"].is_object()) {
       ov = str(c["override"], "state");
       if (str(c["override"], "until") != "-") ov += " until " + str(c["override"], "until");
     }
-    const json& last = c.value("last", json::object());
+    const json last = c.value("last", json::object());
     std::string result = "-";
     if (last.contains("ok")) result = last["ok"].get<bool>() ? "ok" : "fail: " + str(last, "reason");
-    std::string latency = last.contains("latency_ms") ? str(last, "latency_ms") + " ms" : "-";
+    std::string latency = last.contains("latency_ms") && last["latency_ms"].is_number()
+                              ? fmt::format("{:.1f} ms", last["latency_ms"].get<double>())
+                              : "-";
     checks.push_back({name, str(c, "state"), ov, result, latency, str(c, "since")});
   }
   out += "\n" + render(checks);
 
   std::vector<std::vector<std::string>> records{{"RECORD", "TYPE", "ZONE", "VIEW", "LIVE", "SINCE", "TRANSITIONS"}};
-  for (const auto& r : status.value("records", json::array()))
+  const json records_arr = status.value("records", json::array());
+  for (const auto& r : records_arr)
     records.push_back({str(r, "name"), str(r, "type"), str(r, "zone"), str(r, "view"), str(r, "live"),
                        str(r, "since"), str(r, "transitions")});
   out += "\n" + render(records);
   return out;
 }
 
-std::string format_explain(const json& explain) {
+std::string format_explain(const json& e) {
+  // A summary first, then every section and failover set in words; fields
+  // this version does not know are still shown, flattened, at the end.
   std::string out;
-  flatten(explain, "", out);
+  const json q = e.value("query", json::object());
+  out += fmt::format("{} {} from {}\n", str(q, "name"), str(q, "type"), str(q, "from"));
+  if (e.contains("zone") && e["zone"].is_string())
+    out += fmt::format("  zone {} (view {})\n", str(e, "zone"), str(e, "view"));
+  else
+    out += "  no zone of ours holds this name for this client\n";
+  out += fmt::format("  rcode {}{}\n", str(e, "rcode"), e.value("aa", false) ? ", authoritative" : "");
+  for (const char* sect : {"answer", "authority", "additional"}) {
+    if (!e.contains(sect) || !e[sect].is_array() || e[sect].empty()) continue;
+    out += fmt::format("  {}:\n", sect);
+    for (const auto& rr : e[sect]) out += "    " + (rr.is_string() ? rr.get<std::string>() : rr.dump()) + "\n";
+  }
+  const json fo = e.value("failover", json::array());
+  for (const auto& r : fo) {
+    out += fmt::format("  failover {}: {} is live since {} ({} transitions)\n", str(r, "record"), str(r, "live"),
+                       str(r, "since"), str(r, "transitions"));
+    out += fmt::format("    why: {}\n", str(r, "why"));
+    for (const auto& c : r.value("checks", json::array())) {
+      if (!c.contains("check") || c["check"].is_null()) {
+        out += fmt::format("    {:<9} no health check\n", str(c, "role"));
+        continue;
+      }
+      std::string line = fmt::format("    {:<9} check {}: {}", str(c, "role"), str(c, "check"), str(c, "state"));
+      if (c.contains("override")) line += fmt::format(" (override {})", str(c, "override"));
+      if (c.contains("last") && c["last"].is_object()) {
+        const json& l = c["last"];
+        line += fmt::format(", last probe {}", l.value("ok", false) ? "ok" : "failed: " + str(l, "reason"));
+        if (l.contains("latency_ms") && l["latency_ms"].is_number())
+          line += fmt::format(" in {:.1f} ms", l["latency_ms"].get<double>());
+      }
+      out += line + "\n";
+    }
+  }
+  if (fo.empty()) out += "  no failover record set behind this answer\n";
   return out;
 }
 

@@ -1,0 +1,140 @@
+// engine/zone/encoder.cc -- response body encoding with compression (see
+// encoder.h).
+#include "engine/zone/encoder.h"
+
+#include <stdexcept>
+
+#include "engine/wire/header.h"
+#include "engine/wire/name.h"
+
+namespace hadns::zone {
+namespace {
+
+// Compression targets must stay below 0x3FFF after a shared body moves by
+// up to 255 bytes.
+constexpr size_t k_max_target = 0x3FFF - 256;
+
+}  // namespace
+
+wire_name lower_name(const uint8_t* p, size_t len) {
+  wire_name n(p, p + len);
+  size_t i = 0;
+  while (i < n.size() && n[i] != 0) {
+    size_t l = n[i];
+    for (size_t k = 1; k <= l && i + k < n.size(); ++k) n[i + k] = wire::to_lower(n[i + k]);
+    i += l + 1;
+  }
+  return n;
+}
+
+encoder::encoder(const wire_name& qname, bool shared) : shared_(shared) {
+  msg_.assign(wire::k_header_size, 0);
+  put_name(qname.data(), qname.size(), true);
+  put16(0);
+  put16(1);
+  body_start_ = msg_.size();
+  if (shared) out_.tmpl_qlen = static_cast<uint8_t>(qname.size());
+}
+
+void encoder::put16(uint16_t v) {
+  msg_.push_back(static_cast<uint8_t>(v >> 8));
+  msg_.push_back(static_cast<uint8_t>(v));
+}
+void encoder::put32(uint32_t v) {
+  put16(static_cast<uint16_t>(v >> 16));
+  put16(static_cast<uint16_t>(v));
+}
+
+void encoder::put_name(const uint8_t* name, size_t len, bool allow_whole_question) {
+  size_t i = 0;
+  while (i < len && name[i] != 0) {
+    wire_name rest = lower_name(name + i, len - i);
+    std::string key(rest.begin(), rest.end());
+    auto it = suffixes_.find(key);
+    if (it != suffixes_.end() && (it->second != wire::k_header_size || allow_whole_question ||
+                                  !shared_)) {
+      uint16_t target = it->second;
+      if (shared_ && target > wire::k_header_size && msg_.size() >= body_start_)
+        out_.fixups.push_back(static_cast<uint16_t>(msg_.size() - body_start_));
+      put16(static_cast<uint16_t>(0xC000 | target));
+      return;
+    }
+    if (msg_.size() <= k_max_target && !suffixes_.count(key))
+      suffixes_.emplace(std::move(key), static_cast<uint16_t>(msg_.size()));
+    size_t l = name[i];
+    msg_.insert(msg_.end(), name + i, name + i + 1 + l);
+    i += l + 1;
+  }
+  msg_.push_back(0);
+}
+
+void encoder::put_rdata(uint16_t type, const std::vector<uint8_t>& rd) {
+  const uint8_t* p = rd.data();
+  size_t n = rd.size();
+  auto name_at = [&](size_t off) -> size_t {
+    size_t l = off < n ? wire::name_length(p + off, n - off) : 0;
+    if (l == 0) throw std::invalid_argument("malformed name in RDATA");
+    put_name(p + off, l, false);
+    return off + l;
+  };
+  switch (type) {
+    case wire::k_type_ns:
+    case wire::k_type_cname:
+    case wire::k_type_ptr: {
+      size_t end = name_at(0);
+      msg_.insert(msg_.end(), p + end, p + n);
+      return;
+    }
+    case wire::k_type_mx: {
+      if (n < 3) break;
+      msg_.insert(msg_.end(), p, p + 2);
+      size_t end = name_at(2);
+      msg_.insert(msg_.end(), p + end, p + n);
+      return;
+    }
+    case wire::k_type_soa: {
+      size_t end = name_at(0);
+      end = name_at(end);
+      msg_.insert(msg_.end(), p + end, p + n);
+      return;
+    }
+    default:
+      break;
+  }
+  msg_.insert(msg_.end(), p, p + n);
+}
+
+void encoder::rrset(section s, const wire_name& owner, bool owner_is_qname, uint16_t type,
+                    uint32_t ttl, const std::vector<std::vector<uint8_t>>& rdatas, uint8_t flags) {
+  for (const auto& rd : rdatas) {
+    put_name(owner.data(), owner.size(), owner_is_qname);
+    put16(type);
+    put16(wire::k_class_in);
+    put32(ttl);
+    size_t len_at = msg_.size();
+    put16(0);
+    put_rdata(type, rd);
+    size_t rdlen = msg_.size() - len_at - 2;
+    if (rdlen > 0xFFFF) throw std::invalid_argument("RDATA too long");
+    msg_[len_at] = static_cast<uint8_t>(rdlen >> 8);
+    msg_[len_at + 1] = static_cast<uint8_t>(rdlen);
+  }
+  if (msg_.size() - body_start_ > 0xFFFF - 512)
+    throw std::invalid_argument("precompiled response larger than 64 KiB");
+  rrset_mark m;
+  m.end = static_cast<uint16_t>(msg_.size() - body_start_);
+  m.count = static_cast<uint16_t>(rdatas.size());
+  m.sect = s;
+  m.flags = flags;
+  out_.marks.push_back(m);
+  out_.count[static_cast<int>(s)] += m.count;
+}
+
+body encoder::finish(uint8_t rcode, bool aa) {
+  out_.bytes.assign(msg_.begin() + static_cast<long>(body_start_), msg_.end());
+  out_.rcode = rcode;
+  out_.aa = aa;
+  return std::move(out_);
+}
+
+}  // namespace hadns::zone
