@@ -82,6 +82,7 @@ bool board::record_result(const std::string& check, const probe_result& result, 
   check_entry& c = it->second;
   c.last = result;
   c.probes++;
+  if (!result.ok) c.failures[result.reason]++;
   if (c.spec.probed()) c.verdict = count_result(c.verdict, result.ok, thresholds_of(c.spec));
   refresh(now);
   return true;
@@ -292,6 +293,7 @@ status_snapshot board::status() const {
     cs.consecutive_ok = c.verdict.consecutive_ok;
     cs.consecutive_fail = c.verdict.consecutive_fail;
     cs.probes = c.probes;
+    cs.failures = c.failures;
     s.checks.push_back(std::move(cs));
   }
   for (const record_entry& r : records_) {

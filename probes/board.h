@@ -81,6 +81,7 @@ class board {
     std::optional<override_entry> override_state;
     std::optional<probe_result> last;
     uint64_t probes = 0;
+    std::map<std::string, uint64_t> failures;  // failed probes by reason
     health effective = health::healthy;
     wall_time since{};
     steady_time since_steady{};

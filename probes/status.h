@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,7 @@ struct check_status {
   int consecutive_ok = 0;
   int consecutive_fail = 0;
   uint64_t probes = 0;                  // probe results counted since the check appeared
+  std::map<std::string, uint64_t> failures;  // failed probes by reason, since the check appeared
 };
 
 struct record_status {

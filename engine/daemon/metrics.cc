@@ -78,6 +78,12 @@ std::string daemon::metrics_text() {
   for (const auto& c : s.checks)
     if (c.last) w.sample(labels{{"check", c.name}}, uint64_t{c.last->ok});
 
+  w.family("hadns_check_probes_total", "counter", "Probes of the check since it appeared.");
+  for (const auto& c : s.checks) w.sample(labels{{"check", c.name}}, c.probes);
+  w.family("hadns_check_failures_total", "counter", "Failed probes of the check, by reason.");
+  for (const auto& c : s.checks)
+    for (const auto& [reason, n] : c.failures) w.sample(labels{{"check", c.name}, {"reason", reason}}, n);
+
   w.family("hadns_failover_live", "gauge", "1 for the side of a failover record that answers now.");
   for (const auto& r : s.records)
     for (auto side : {live::slot_state::primary, live::slot_state::secondary, live::slot_state::servfail})

@@ -81,6 +81,10 @@ class Control(unittest.TestCase):
         self.assertRegex(r.stdout, r"eu-web\s+unhealthy")
         j = self.ctl("status", "--json")
         self.assertIn('"live": "secondary"', j.stdout)
+        code, text = d.http("GET", "/metrics")
+        self.assertRegex(text, r'hadns_check_failures_total\{check="eu-web",reason="status 503"\} [2-9]')
+        self.assertRegex(text, r'hadns_failover_live\{record="app\.demo\.test\. A",side="secondary"\} 1')
+        self.assertRegex(text, r'hadns_failover_transitions_total\{record="app\.demo\.test\. A"\} 1')
 
     def test_explain_names_view_zone_side_and_checks(self):
         r = self.ctl("explain", "app.demo.test", "A", "--from", "192.0.2.99")
@@ -127,7 +131,8 @@ class Control(unittest.TestCase):
 
     def test_restart_only_changes_are_reported(self):
         d = self.daemon
-        text = open(d.config_path).read().replace("shards: 2", "shards: 1")
+        with open(d.config_path) as f:
+            text = f.read().replace("shards: 2", "shards: 1")
         d.write("hadns.yaml", text)
         code, body = d.http("POST", "/reload", token="s3cret")
         self.assertEqual(code, 200, body)
