@@ -13,6 +13,12 @@ if(HADNS_FUZZ)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# Aggregate targets, so that tools/test builds only what a pass runs:
+# hadns_tsan_tests (every test labelled tsan and what it starts) and
+# hadns_fuzzers (every libFuzzer target).
+add_custom_target(hadns_tsan_tests)
+add_custom_target(hadns_fuzzers)
+
 # hadns_library(NAME SOURCES ... LIBS ...)
 function(hadns_library name)
   cmake_parse_arguments(A "" "" "SOURCES;LIBS" ${ARGN})
@@ -46,6 +52,9 @@ function(hadns_test name)
   set(label unit)
   if(A_LABELS)
     list(GET A_LABELS 0 label)
+  endif()
+  if("tsan" IN_LIST A_LABELS)
+    add_dependencies(hadns_tsan_tests ${name})
   endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${label})
 endfunction()

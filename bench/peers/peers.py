@@ -82,10 +82,13 @@ def answers(port, origin, timeout=0.2):
 
 def kdig_soa(port, origin):
     """kdig's view of ORIGIN SOA on 127.0.0.1:port (for logs and checks)."""
-    out = subprocess.run(
-        [KDIG, "@127.0.0.1", "-p", str(port), "+notcp", "+time=1", "+retry=0", origin, "SOA"],
-        capture_output=True, text=True, timeout=5)
-    return out.stdout
+    try:
+        out = subprocess.run(
+            [KDIG, "@127.0.0.1", "-p", str(port), "+notcp", "+time=2", "+retry=1", origin, "SOA"],
+            capture_output=True, text=True, timeout=10)
+    except subprocess.TimeoutExpired:
+        return "kdig timed out"
+    return out.stdout + out.stderr
 
 
 def knot_config(workdir, zone_file, origin, port):
@@ -222,14 +225,20 @@ class Peer:
             if answers(port, self.origin):
                 break
             if time.monotonic() > deadline:
+                log = self.log()
                 self.stop()
                 raise RuntimeError(f"{server} did not answer on port {port} within "
-                                   f"{ready_timeout} s:\n{self.log()}")
+                                   f"{ready_timeout} s:\n{log}")
             time.sleep(0.005)
         self.ready_seconds = time.monotonic() - t0
-        if "status: NOERROR" not in kdig_soa(port, self.origin):
+        for attempt in range(3):
+            seen = kdig_soa(port, self.origin)
+            if "status: NOERROR" in seen:
+                break
+        else:
+            log = self.log()
             self.stop()
-            raise RuntimeError(f"{server} answers, but not to kdig:\n{self.log()}")
+            raise RuntimeError(f"{server} answers, but not to kdig:\n{seen}\n{log}")
 
     def _server_pid(self):
         """The server's own PID: with /usr/bin/time in front, its child."""

@@ -191,7 +191,7 @@ void udp_worker::run(uint64_t start_ns, uint64_t stop_ns, uint64_t drain_ns) {
         auto& f = flows_[(first_flow + k) % flows_.size()];
         expire(f, now);
         if (tokens <= 0) continue;
-        int64_t budget = std::min<int64_t>(window - f.outstanding, tokens);
+        int64_t budget = std::min<int64_t>(int64_t{window} - int64_t{f.outstanding}, tokens);
         int s = send_batch(f, static_cast<int>(budget), now);
         sent_now += s;
         tokens -= s;
