@@ -13,6 +13,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -25,38 +26,14 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 
+# Ports and polling are shared with the server tests.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "server"))
+from server_harness import free_port, wait_until  # noqa: E402,F401
+
 HADNSD = os.environ.get("HADNSD", "")
 HADNSCTL = os.environ.get("HADNSCTL", "")
 # Sanitizer builds are several times slower; tests scale their load with it.
 SANITIZER = os.environ.get("HADNS_SANITIZE", "")
-
-
-def free_port() -> int:
-    """A port free for both UDP and TCP on 127.0.0.1 right now."""
-    while True:
-        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        t.bind(("127.0.0.1", 0))
-        port = t.getsockname()[1]
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            u.bind(("127.0.0.1", port))
-            return port
-        except OSError:
-            continue
-        finally:
-            u.close()
-            t.close()
-
-
-def wait_until(predicate, timeout: float, step: float = 0.05):
-    """Polls predicate until it returns a truthy value; returns it or None."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return None
 
 
 # --------------------------------------------------------------------------
