@@ -34,7 +34,7 @@ compiled compile(const config::config& cfg, live::live_table& slots) {
   for (size_t i = 0; i < world.zones.size(); ++i) {
     const zone_model& z = world.zones[i];
     precompiled_zone pz = precompile_zone(world, i, builder);
-    uint32_t zi = builder.add_zone(z.origin, z.cfg->origin, z.view, pz.nxdomain, pz.entries);
+    uint32_t zi = builder.end_zone(z.origin, z.cfg->origin, z.view, pz.nxdomain);
     builder.add_view(z.origin, z.cfg->allow_from, zi);
     zone_stats st;
     st.origin = z.cfg->origin;

@@ -131,7 +131,7 @@ std::string name_to_text(const uint8_t* wire, size_t len) {
     out.push_back('.');
     i += l;
   }
-  if (out.empty()) out = ".";
+  if (out.empty()) out.push_back('.');
   return out;
 }
 

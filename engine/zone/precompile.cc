@@ -3,8 +3,8 @@
 #include "engine/zone/precompile.h"
 
 #include <algorithm>
-#include <functional>
-#include <set>
+#include <array>
+#include <cstring>
 
 #include "engine/wire/header.h"
 #include "engine/wire/name.h"
@@ -25,26 +25,63 @@ struct resolution {
   const node* n = nullptr;
 };
 
-wire_name wildcard_of(const wire_name& parent) {
-  wire_name w(parent.size() + 2);
-  w[0] = 1;
-  w[1] = '*';
-  std::copy(parent.begin(), parent.end(), w.begin() + 2);
+// A wire name on the stack.
+struct name_buf {
+  uint8_t b[wire::k_max_name + 3];
+  size_t len = 0;
+  name_view view() const { return {b, len}; }
+};
+
+// "*." + parent.
+name_buf wildcard_of(name_view parent) {
+  name_buf w;
+  w.b[0] = 1;
+  w.b[1] = '*';
+  std::memcpy(w.b + 2, parent.data(), parent.size());
+  w.len = parent.size() + 2;
   return w;
 }
 
+// Lower-cased copy of the wire name at the start of `rd`, or empty.
+name_buf lower_target(std::span<const uint8_t> rd, size_t skip = 0) {
+  name_buf t;
+  if (rd.size() <= skip) return t;
+  size_t l = wire::name_length(rd.data() + skip, rd.size() - skip);
+  if (l == 0 || l > wire::k_max_name) return t;
+  std::memcpy(t.b, rd.data() + skip, l);
+  for (size_t i = 0; i < l && t.b[i] != 0;) {
+    size_t ll = t.b[i];
+    for (size_t k = 1; k <= ll && i + k < l; ++k) t.b[i + k] = wire::to_lower(t.b[i + k]);
+    i += ll + 1;
+  }
+  t.len = l;
+  return t;
+}
+
+// Walks the (length, bytes) runs of an RR set's RDATA.
+template <typename F>
+void for_each_rdata(rdata_run run, F&& f) {
+  const uint8_t* p = run.p;
+  for (uint32_t k = 0; k < run.count; ++k) {
+    uint16_t len;
+    std::memcpy(&len, p, 2);
+    f(std::span<const uint8_t>(p + 2, len));
+    p += 2 + len;
+  }
+}
+
 // Where `name` leads inside zone `z`, as the packet core would find it.
-resolution resolve_in(const zone_model& z, const wire_name& name) {
+resolution resolve_in(const zone_model& z, name_view name) {
   resolution r;
   r.zone = &z;
   if (!is_subdomain(name, z.origin)) return r;
-  for (wire_name p = name;; p = parent_name(p)) {
+  for (name_view p = name;; p = parent_of(p)) {
     if (const node* n = z.find(p)) {
       if (n->delegation || n->occluded) {
-        wire_name c = p;  // walk up to the cut
+        name_view c = p;  // walk up to the cut
         const node* cut = n;
         while (!cut->delegation) {
-          c = parent_name(c);
+          c = parent_of(c);
           cut = z.find(c);
         }
         r.kind = resolution::delegation;
@@ -54,7 +91,7 @@ resolution resolve_in(const zone_model& z, const wire_name& name) {
         r.n = n;
       } else if (n->wildcard_parent) {
         r.kind = resolution::wildcard;
-        r.n = z.find(wildcard_of(p));
+        r.n = z.find(wildcard_of(p).view());
       } else {
         r.kind = resolution::nxdomain;
       }
@@ -64,56 +101,15 @@ resolution resolve_in(const zone_model& z, const wire_name& name) {
   }
 }
 
-uint32_t soa_min_ttl(const rr_set& soa) {
-  const auto& rd = soa.rdatas.front();
+uint32_t soa_min_ttl(const zone_model& z, const rr_set& soa) {
+  auto rd = z.first_rdata(soa);
   uint32_t minimum = rd.size() >= 4 ? wire::load32(rd.data() + rd.size() - 4) : 0;
   return std::min(soa.ttl, minimum);
 }
 
-class zone_compiler {
- public:
-  zone_compiler(compile_world& w, size_t zi, snapshot_builder& out)
-      : world_(w), z_(w.zones[zi]), out_(out) {}
-
-  precompiled_zone run();
-
- private:
-  const rr_set* get(const node& n, uint16_t type, variant& v);
-  resolution resolve_target(const zone_model& from, const wire_name& name) const;
-  void add_negative(encoder& e, const zone_model& z);
-  void add_additional(encoder& e, const zone_model& z, const rr_set& set);
-  body answer(const node& n, uint16_t qtype, bool shared, variant& v);
-  body referral(const node& cut, const wire_name& qname, bool shared);
-  uint32_t variants(const std::function<body(variant&)>& build, uint32_t& aux);
-  std::set<uint16_t> chain_end_types(const node& n);
-  void compile_node(const node& n, precompiled_zone& pz);
-
-  compile_world& world_;
-  const zone_model& z_;
-  snapshot_builder& out_;
-  uint32_t nodata_ = 0;
-};
-
-const rr_set* zone_compiler::get(const node& n, uint16_t type, variant& v) {
-  if (auto it = n.sets.find(type); it != n.sets.end()) return &it->second;
-  auto it = n.failover.find(type);
-  if (it == n.failover.end()) return nullptr;
-  int slot = static_cast<int>(it->second.slot);
-  if (v.slot >= 0 && v.slot != slot) {
-    const compile_slot& a = world_.slots[static_cast<size_t>(v.slot)];
-    const compile_slot& b = world_.slots[static_cast<size_t>(slot)];
-    throw config::config_error(b.record->pos.file, b.record->pos.line, b.key_path,
-                               "an answer would depend on two failover record sets: " +
-                                   a.binding.key.text() + " (" + a.key_path + ") and " +
-                                   b.binding.key.text() + " (" + b.key_path + ")");
-  }
-  v.slot = slot;
-  return v.state == live::slot_state::secondary ? &it->second.secondary : &it->second.primary;
-}
-
 // A chain continues into another zone only if every client sees that zone:
 // the target's closest origin has a single, public zone.
-resolution resolve_target(const compile_world& w, const zone_model& from, const wire_name& name) {
+resolution resolve_target(const compile_world& w, const zone_model& from, name_view name) {
   const zone_model* best = nullptr;
   size_t count = 0;
   for (const zone_model& z : w.zones) {
@@ -131,17 +127,71 @@ resolution resolve_target(const compile_world& w, const zone_model& from, const 
   return resolve_in(*best, name);
 }
 
-resolution zone_compiler::resolve_target(const zone_model& from, const wire_name& name) const {
-  return zone::resolve_target(world_, from, name);
+// Small sorted set of types.
+struct type_list {
+  std::vector<uint16_t> v;
+  void insert(uint16_t t) {
+    auto it = std::lower_bound(v.begin(), v.end(), t);
+    if (it == v.end() || *it != t) v.insert(it, t);
+  }
+  bool contains(uint16_t t) const { return std::binary_search(v.begin(), v.end(), t); }
+};
+
+class zone_compiler {
+ public:
+  zone_compiler(compile_world& w, size_t zi, snapshot_builder& out)
+      : world_(w), z_(w.zones[zi]), out_(out) {}
+
+  precompiled_zone run();
+
+ private:
+  const rr_set* get(const zone_model& z, const node& n, uint16_t type, variant& v);
+  resolution resolve_target(const zone_model& from, name_view name) const {
+    return zone::resolve_target(world_, from, name);
+  }
+  void add_negative(const zone_model& z);
+  void add_additional(const zone_model& z, const rr_set& set);
+  const body& answer(const node& n, uint16_t qtype, bool shared, variant& v);
+  const body& referral(const node& cut, name_view qname, bool shared);
+  template <typename Build>
+  uint32_t variants(Build&& build, uint32_t& aux);
+  void chain_end_types(const node& n, type_list& types);
+  void compile_node(const node& n);
+  size_t expected_entries() const;
+
+  compile_world& world_;
+  const zone_model& z_;
+  snapshot_builder& out_;
+  encoder e_;
+  uint32_t nodata_ = 0;
+  type_list types_, chain_types_;
+  std::vector<std::array<uint32_t, 3>> done_;  // (type, resp, aux)
+};
+
+const rr_set* zone_compiler::get(const zone_model& z, const node& n, uint16_t type, variant& v) {
+  if (const rr_set* s = z.set(n, type)) return s;
+  const failover_set* f = z.failover_of(n, type);
+  if (!f) return nullptr;
+  int slot = static_cast<int>(f->slot);
+  if (v.slot >= 0 && v.slot != slot) {
+    const compile_slot& a = world_.slots[static_cast<size_t>(v.slot)];
+    const compile_slot& b = world_.slots[static_cast<size_t>(slot)];
+    throw config::config_error(b.record->pos.file, b.record->pos.line, b.key_path,
+                               "an answer would depend on two failover record sets: " +
+                                   a.binding.key.text() + " (" + a.key_path + ") and " +
+                                   b.binding.key.text() + " (" + b.key_path + ")");
+  }
+  v.slot = slot;
+  return v.state == live::slot_state::secondary ? &f->secondary : &f->primary;
 }
 
-void zone_compiler::add_negative(encoder& e, const zone_model& z) {
-  e.rrset(section::authority, z.origin, false, wire::k_type_soa, soa_min_ttl(*z.soa),
-          z.soa->rdatas);
+void zone_compiler::add_negative(const zone_model& z) {
+  e_.rrset(section::authority, z.origin, false, wire::k_type_soa, soa_min_ttl(z, *z.soa),
+           z.rdatas(*z.soa));
 }
 
 // A/AAAA of in-zone targets of MX, SRV and NS; static sets only.
-void zone_compiler::add_additional(encoder& e, const zone_model& z, const rr_set& set) {
+void zone_compiler::add_additional(const zone_model& z, const rr_set& set) {
   size_t skip;
   switch (set.type) {
     case wire::k_type_ns: skip = 0; break;
@@ -150,104 +200,115 @@ void zone_compiler::add_additional(encoder& e, const zone_model& z, const rr_set
     default: return;
   }
   std::vector<wire_name> seen;
-  for (const auto& rd : set.rdatas) {
-    if (rd.size() <= skip) continue;
-    size_t l = wire::name_length(rd.data() + skip, rd.size() - skip);
-    if (l == 0) continue;
-    wire_name t = lower_name(rd.data() + skip, l);
-    if (std::find(seen.begin(), seen.end(), t) != seen.end()) continue;
-    seen.push_back(t);
-    resolution r = resolve_in(z, t);
-    if (r.kind != resolution::exact) continue;
+  for_each_rdata(z.rdatas(set), [&](std::span<const uint8_t> rd) {
+    name_buf t = lower_target(rd, skip);
+    if (t.len == 0) return;
+    wire_name tn(t.b, t.b + t.len);
+    if (std::find(seen.begin(), seen.end(), tn) != seen.end()) return;
+    seen.push_back(std::move(tn));
+    resolution r = resolve_in(z, t.view());
+    if (r.kind != resolution::exact) return;
     for (uint16_t type : {wire::k_type_a, wire::k_type_aaaa})
-      if (auto it = r.n->sets.find(type); it != r.n->sets.end())
-        e.rrset(section::additional, t, false, type, it->second.ttl, it->second.rdatas);
-  }
+      if (const rr_set* s = z.set(*r.n, type))
+        e_.rrset(section::additional, t.view(), false, type, s->ttl, z.rdatas(*s));
+  });
 }
 
 // The answer to (n, qtype) with CNAME chains followed; qtype 0 stands for
 // "a type the name does not have".
-body zone_compiler::answer(const node& n, uint16_t qtype, bool shared, variant& v) {
-  encoder e(n.name, shared);
+const body& zone_compiler::answer(const node& n, uint16_t qtype, bool shared, variant& v) {
+  e_.reset(z_.name(n), shared);
   const zone_model* z = &z_;
   const node* cur = &n;
-  wire_name owner = n.name;
+  name_buf owner;
+  std::memcpy(owner.b, z_.name(n).data(), n.name_len);
+  owner.len = n.name_len;
   bool first = true;
   uint8_t rcode = wire::k_noerror;
-  std::set<const node*> visited;
+  const node* visited[17];
+  size_t nvisited = 0;
   for (int hop = 0; hop < 16; ++hop) {
-    visited.insert(cur);
-    const rr_set* cname = qtype == wire::k_type_cname ? nullptr : get(*cur, wire::k_type_cname, v);
+    visited[nvisited++] = cur;
+    const rr_set* cname =
+        qtype == wire::k_type_cname ? nullptr : get(*z, *cur, wire::k_type_cname, v);
     if (!cname) {
       const rr_set* set = nullptr;
       if (qtype == wire::k_type_any) {
         uint16_t lowest = 0;
-        for (auto& [t, s] : cur->sets) if (!lowest || t < lowest) lowest = t;
-        for (auto& [t, s] : cur->failover) if (!lowest || t < lowest) lowest = t;
-        if (lowest) set = get(*cur, lowest, v);
+        if (cur->nsets) lowest = z->sets[cur->sets].type;
+        if (cur->failover != k_none) {
+          uint16_t t = z->failover[cur->failover].primary.type;
+          if (!lowest || t < lowest) lowest = t;
+        }
+        if (lowest) set = get(*z, *cur, lowest, v);
       } else if (qtype != 0) {
-        set = get(*cur, qtype, v);
+        set = get(*z, *cur, qtype, v);
       }
       if (set) {
-        e.rrset(section::answer, owner, first, set->type, set->ttl, set->rdatas);
-        if (cur->sets.count(set->type)) add_additional(e, *z, *set);
+        e_.rrset(section::answer, owner.view(), first, set->type, set->ttl, z->rdatas(*set));
+        if (z->set(*cur, set->type)) add_additional(*z, *set);
       } else {
-        add_negative(e, *z);
+        add_negative(*z);
       }
       break;
     }
-    e.rrset(section::answer, owner, first, wire::k_type_cname, cname->ttl, cname->rdatas);
+    e_.rrset(section::answer, owner.view(), first, wire::k_type_cname, cname->ttl,
+             z->rdatas(*cname));
     first = false;
-    const auto& rd = cname->rdatas.front();
-    wire_name target = lower_name(rd.data(), wire::name_length(rd.data(), rd.size()));
-    resolution r = resolve_target(*z, target);
+    name_buf target = lower_target(z->first_rdata(*cname));
+    resolution r = resolve_target(*z, target.view());
     if (r.kind == resolution::nxdomain) {
       rcode = wire::k_nxdomain;
-      add_negative(e, *r.zone);
+      add_negative(*r.zone);
       break;
     }
     if ((r.kind != resolution::exact && r.kind != resolution::wildcard) || !r.n ||
-        visited.count(r.n))
+        std::find(visited, visited + nvisited, r.n) != visited + nvisited)
       break;  // out of our zones, into a delegation, or a loop: the chain so far
     z = r.zone;
     cur = r.n;
     owner = target;
   }
-  return e.finish(rcode, true);
+  return e_.finish(rcode, true);
 }
 
-body zone_compiler::referral(const node& cut, const wire_name& qname, bool shared) {
-  encoder e(qname, shared);
-  const rr_set& ns = cut.sets.at(wire::k_type_ns);
-  e.rrset(section::authority, cut.name, false, wire::k_type_ns, ns.ttl, ns.rdatas);
+const body& zone_compiler::referral(const node& cut, name_view qname, bool shared) {
+  e_.reset(qname, shared);
+  const rr_set& ns = *z_.set(cut, wire::k_type_ns);
+  name_view cut_name = z_.name(cut);
+  e_.rrset(section::authority, cut_name, false, wire::k_type_ns, ns.ttl, z_.rdatas(ns));
   // Glue: in-domain first (RFC 9471: TC if it does not fit), then sibling.
   for (bool in_domain : {true, false}) {
     std::vector<wire_name> seen;
-    for (const auto& rd : ns.rdatas) {
-      wire_name t = lower_name(rd.data(), wire::name_length(rd.data(), rd.size()));
-      if (is_subdomain(t, cut.name) != in_domain) continue;
-      if (std::find(seen.begin(), seen.end(), t) != seen.end()) continue;
-      seen.push_back(t);
-      const node* g = z_.find(t);
-      if (!g) continue;
+    for_each_rdata(z_.rdatas(ns), [&](std::span<const uint8_t> rd) {
+      name_buf t = lower_target(rd);
+      if (is_subdomain(t.view(), cut_name) != in_domain) return;
+      wire_name tn(t.b, t.b + t.len);
+      if (std::find(seen.begin(), seen.end(), tn) != seen.end()) return;
+      seen.push_back(std::move(tn));
+      const node* g = z_.find(t.view());
+      if (!g) return;
       for (uint16_t type : {wire::k_type_a, wire::k_type_aaaa})
-        if (auto it = g->sets.find(type); it != g->sets.end())
-          e.rrset(section::additional, t, false, type, it->second.ttl, it->second.rdatas,
-                  in_domain ? k_mark_required_glue : 0);
-    }
+        if (const rr_set* s = z_.set(*g, type))
+          e_.rrset(section::additional, t.view(), false, type, s->ttl, z_.rdatas(*s),
+                   in_domain ? k_mark_required_glue : 0);
+    });
   }
-  return e.finish(wire::k_noerror, false);
+  return e_.finish(wire::k_noerror, false);
 }
 
-uint32_t zone_compiler::variants(const std::function<body(variant&)>& build, uint32_t& aux) {
+// Adds the response `build` makes; if it depends on a failover slot, one
+// response per slot state and the table of their offsets.
+template <typename Build>
+uint32_t zone_compiler::variants(Build&& build, uint32_t& aux) {
   variant v;
-  body primary = build(v);
+  uint32_t primary = out_.add_response(build(v));
   if (v.slot < 0) {
     aux = k_no_slot;
-    return out_.add_response(primary);
+    return primary;
   }
   variant s{live::slot_state::secondary, v.slot};
-  body secondary = build(s);
+  uint32_t secondary = out_.add_response(build(s));
   body servfail;
   servfail.rcode = wire::k_servfail;
   servfail.aa = false;
@@ -255,111 +316,136 @@ uint32_t zone_compiler::variants(const std::function<body(variant&)>& build, uin
   if (cs.snapshot_index == k_no_slot) cs.snapshot_index = out_.add_slot(cs.binding.slot);
   aux = cs.snapshot_index;
   std::array<uint32_t, live::k_slot_states> offs;
-  offs[0] = out_.add_response(primary);
-  offs[1] = out_.add_response(secondary);
+  offs[0] = primary;
+  offs[1] = secondary;
   offs[2] = out_.add_response(servfail);
   return out_.add_variants(offs);
 }
 
 // Types present at the end of n's CNAME chain, in any slot state.
-std::set<uint16_t> zone_compiler::chain_end_types(const node& n) {
-  std::set<uint16_t> types;
+void zone_compiler::chain_end_types(const node& n, type_list& types) {
+  types.v.clear();
   for (auto state : {live::slot_state::primary, live::slot_state::secondary}) {
     const zone_model* z = &z_;
     const node* cur = &n;
     for (int hop = 0; hop < 16 && cur; ++hop) {
-      const rr_set* c = nullptr;
-      if (auto it = cur->sets.find(wire::k_type_cname); it != cur->sets.end()) c = &it->second;
-      if (auto it = cur->failover.find(wire::k_type_cname); it != cur->failover.end())
-        c = state == live::slot_state::secondary ? &it->second.secondary : &it->second.primary;
+      const rr_set* c = z->set(*cur, wire::k_type_cname);
+      if (const failover_set* f = z->failover_of(*cur, wire::k_type_cname))
+        c = state == live::slot_state::secondary ? &f->secondary : &f->primary;
       if (!c) {
-        for (auto& [t, s] : cur->sets) types.insert(t);
-        for (auto& [t, s] : cur->failover) types.insert(t);
+        for (const rr_set& s : z->sets_of(*cur)) types.insert(s.type);
+        for (uint32_t i = cur->failover; i != k_none; i = z->failover[i].next)
+          types.insert(z->failover[i].primary.type);
         break;
       }
-      const auto& rd = c->rdatas.front();
-      resolution r = resolve_target(*z, lower_name(rd.data(), wire::name_length(rd.data(), rd.size())));
+      name_buf t = lower_target(z->first_rdata(*c));
+      resolution r = resolve_target(*z, t.view());
       if (r.kind != resolution::exact && r.kind != resolution::wildcard) break;
       z = r.zone;
       cur = r.n;
     }
   }
-  types.erase(wire::k_type_cname);
-  return types;
+  auto it = std::find(types.v.begin(), types.v.end(), wire::k_type_cname);
+  if (it != types.v.end()) types.v.erase(it);
 }
 
-void zone_compiler::compile_node(const node& n, precompiled_zone& pz) {
+void zone_compiler::compile_node(const node& n) {
   if (n.occluded) return;
-  wire_name key_name = n.name;
-  bool wild = n.name.size() > 2 && n.name[0] == 1 && n.name[1] == '*';
-  uint32_t name_off = out_.add_name(n.name);
-  uint32_t parent_off = wild ? out_.add_name(parent_name(n.name)) : 0;
+  name_view name = z_.name(n);
+  bool wild = name.size() > 2 && name[0] == 1 && name[1] == '*';
+  uint32_t name_off = out_.add_name(name);
+  uint32_t parent_off = wild ? out_.add_name(parent_of(name)) : 0;
   auto add = [&](uint16_t type, uint8_t flags, uint32_t resp, uint32_t aux) {
-    pz.entries.push_back({name_off, static_cast<uint8_t>(n.name.size()), type, flags, resp, aux});
+    out_.add_entry({name_off, static_cast<uint8_t>(name.size()), type, flags, resp, aux});
     if (wild && !(flags & k_entry_delegation))
-      pz.entries.push_back({parent_off, static_cast<uint8_t>(n.name.size() - 2), type,
-                            static_cast<uint8_t>((flags & ~k_entry_wildcard_parent) | k_entry_wildcard),
-                            resp, aux});
+      out_.add_entry({parent_off, static_cast<uint8_t>(name.size() - 2), type,
+                      static_cast<uint8_t>((flags & ~k_entry_wildcard_parent) | k_entry_wildcard),
+                      resp, aux});
   };
   uint8_t node_flags = n.wildcard_parent ? k_entry_wildcard_parent : 0;
 
   if (n.delegation) {
-    uint32_t exact = out_.add_response(referral(n, n.name, false));
-    uint32_t below = out_.add_response(referral(n, wildcard_of(n.name), true));
+    uint32_t exact = out_.add_response(referral(n, name, false));
+    uint32_t below = out_.add_response(referral(n, wildcard_of(name).view(), true));
     add(0, static_cast<uint8_t>(node_flags | k_entry_delegation), exact, below);
-    if (auto it = n.sets.find(wire::k_type_ds); it != n.sets.end()) {
-      encoder e(n.name, false);
-      e.rrset(section::answer, n.name, true, wire::k_type_ds, it->second.ttl, it->second.rdatas);
-      add(wire::k_type_ds, 0, out_.add_response(e.finish(wire::k_noerror, true)), k_no_slot);
+    if (const rr_set* ds = z_.set(n, wire::k_type_ds)) {
+      e_.reset(name, false);
+      e_.rrset(section::answer, name, true, wire::k_type_ds, ds->ttl, z_.rdatas(*ds));
+      add(wire::k_type_ds, 0, out_.add_response(e_.finish(wire::k_noerror, true)), k_no_slot);
     } else {
       add(wire::k_type_ds, 0, nodata_, k_no_slot);
     }
     return;
   }
 
-  std::set<uint16_t> types;
-  for (auto& [t, s] : n.sets) types.insert(t);
-  for (auto& [t, s] : n.failover) types.insert(t);
-  bool has_cname = types.count(wire::k_type_cname) != 0;
-  std::map<uint16_t, std::pair<uint32_t, uint32_t>> done;  // type -> (resp, aux)
+  type_list& types = types_;
+  types.v.clear();
+  for (const rr_set& s : z_.sets_of(n)) types.v.push_back(s.type);  // sorted already
+  for (uint32_t i = n.failover; i != k_none; i = z_.failover[i].next)
+    types.insert(z_.failover[i].primary.type);
+  bool has_cname = types.contains(wire::k_type_cname);
+  done_.clear();
+  auto find_done = [&](uint16_t t) -> const std::array<uint32_t, 3>* {
+    for (const auto& d : done_)
+      if (d[0] == t) return &d;
+    return nullptr;
+  };
   auto compile_type = [&](uint16_t t) {
     uint32_t aux;
-    uint32_t resp = variants([&](variant& v) { return answer(n, t, wild, v); }, aux);
-    done[t] = {resp, aux};
+    uint32_t resp = variants([&](variant& v) -> const body& { return answer(n, t, wild, v); }, aux);
+    done_.push_back({t, resp, aux});
     if (t != 0) add(t, 0, resp, aux);
   };
-  for (uint16_t t : types) compile_type(t);
+  for (size_t i = 0; i < types.v.size(); ++i) compile_type(types.v[i]);
   if (has_cname) {
-    for (uint16_t t : chain_end_types(n))
-      if (!done.count(t) && t != wire::k_type_any) compile_type(t);
+    chain_end_types(n, chain_types_);
+    for (uint16_t t : chain_types_.v)
+      if (!find_done(t) && t != wire::k_type_any) compile_type(t);
     compile_type(0);
-    add(0, node_flags, done[0].first, done[0].second);
-    add(wire::k_type_any, 0, done[wire::k_type_cname].first, done[wire::k_type_cname].second);
+    const auto* d0 = find_done(0);
+    add(0, node_flags, (*d0)[1], (*d0)[2]);
+    const auto* dc = find_done(wire::k_type_cname);
+    add(wire::k_type_any, 0, (*dc)[1], (*dc)[2]);
   } else {
     add(0, node_flags, nodata_, k_no_slot);
-    if (!types.empty() && !types.count(wire::k_type_any))
-      add(wire::k_type_any, 0, done[*types.begin()].first, done[*types.begin()].second);
+    if (!types.v.empty() && !types.contains(wire::k_type_any)) {
+      const auto* d = find_done(types.v.front());
+      add(wire::k_type_any, 0, (*d)[1], (*d)[2]);
+    }
   }
+}
+
+// Entries the zone will have: exact for names without a CNAME, a guess for
+// the rest (the table grows if it is short).
+size_t zone_compiler::expected_entries() const {
+  size_t total = 0;
+  for (const node& n : z_.nodes) {
+    if (n.occluded) continue;
+    size_t k;
+    if (n.delegation) {
+      k = 2;
+    } else {
+      k = n.nsets + 2;
+      for (uint32_t i = n.failover; i != k_none; i = z_.failover[i].next) ++k;
+      if (z_.set(n, wire::k_type_cname) || z_.failover_of(n, wire::k_type_cname)) k += 2;
+    }
+    bool wild = n.name_len > 2 && z_.names[n.name] == 1 && z_.names[n.name + 1] == '*';
+    total += wild ? 2 * k : k;
+  }
+  return total;
 }
 
 precompiled_zone zone_compiler::run() {
   precompiled_zone pz;
-  wire_name tmpl = wildcard_of(z_.origin);
-  {
-    encoder e(tmpl, true);
-    add_negative(e, z_);
-    pz.nxdomain = out_.add_response(e.finish(wire::k_nxdomain, true));
-  }
-  {
-    encoder e(tmpl, true);
-    add_negative(e, z_);
-    nodata_ = out_.add_response(e.finish(wire::k_noerror, true));
-  }
-  // Deterministic order (the node map is unordered).
-  std::vector<std::pair<const std::string*, const node*>> nodes;
-  for (auto& [k, n] : z_.nodes) nodes.emplace_back(&k, &n);
-  std::sort(nodes.begin(), nodes.end(), [](auto& a, auto& b) { return *a.first < *b.first; });
-  for (auto& [k, n] : nodes) compile_node(*n, pz);
+  name_buf tmpl = wildcard_of(z_.origin);
+  e_.reset(tmpl.view(), true);
+  add_negative(z_);
+  pz.nxdomain = out_.add_response(e_.finish(wire::k_nxdomain, true));
+  e_.reset(tmpl.view(), true);
+  add_negative(z_);
+  nodata_ = out_.add_response(e_.finish(wire::k_noerror, true));
+  out_.begin_zone(expected_entries());
+  for (const node& n : z_.nodes) compile_node(n);
   return pz;
 }
 

@@ -24,10 +24,11 @@ struct compile_world {
 };
 
 struct precompiled_zone {
-  std::vector<entry_spec> entries;
   uint32_t nxdomain = 0;
 };
 
+// Compiles zone `zone` into `out`: its responses, and its entries into the
+// table opened with out.begin_zone(); the caller closes it with end_zone().
 precompiled_zone precompile_zone(compile_world& world, size_t zone, snapshot_builder& out);
 
 }  // namespace hadns::zone

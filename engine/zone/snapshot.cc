@@ -59,14 +59,14 @@ size_t snapshot::memory_bytes() const noexcept {
          marks_.capacity() * sizeof(rrset_mark) + fixups_.capacity() * sizeof(uint16_t);
 }
 
-uint32_t snapshot_builder::add_name(const wire_name& name) {
+uint32_t snapshot_builder::add_name(std::span<const uint8_t> name) {
   auto off = static_cast<uint32_t>(snap_->bytes_.size());
-  snap_->bytes_.insert(snap_->bytes_.end(), name.begin(), name.end());
+  snap_->bytes_.append(name.data(), name.size());
   return off;
 }
 
 uint32_t snapshot_builder::align4() {
-  std::vector<uint8_t>& a = snap_->bytes_;
+  pod_array<uint8_t>& a = snap_->bytes_;
   a.resize((a.size() + 3) & ~size_t{3});
   if (a.size() > 0xFFFF0000u) throw std::length_error("Snapshot larger than 4 GiB");
   return static_cast<uint32_t>(a.size());
@@ -86,11 +86,11 @@ uint32_t snapshot_builder::add_response(const body& b) {
   r.nmarks = static_cast<uint16_t>(b.marks.size());
   r.fix = static_cast<uint32_t>(s.fixups_.size());
   r.nfix = static_cast<uint16_t>(b.fixups.size());
-  s.bytes_.resize(s.bytes_.size() + sizeof(response));
+  s.bytes_.resize(s.bytes_.size() + sizeof(response), false);
   new (s.bytes_.data() + off) response(r);
-  s.bytes_.insert(s.bytes_.end(), b.bytes.begin(), b.bytes.end());
-  s.marks_.insert(s.marks_.end(), b.marks.begin(), b.marks.end());
-  s.fixups_.insert(s.fixups_.end(), b.fixups.begin(), b.fixups.end());
+  s.bytes_.append(b.bytes.data(), b.bytes.size());
+  s.marks_.append(b.marks.data(), b.marks.size());
+  s.fixups_.append(b.fixups.data(), b.fixups.size());
   return off;
 }
 
@@ -99,7 +99,7 @@ uint32_t snapshot_builder::add_variants(const std::array<uint32_t, live::k_slot_
   for (uint32_t o : offs) {
     uint8_t b[4];
     std::memcpy(b, &o, 4);
-    snap_->bytes_.insert(snap_->bytes_.end(), b, b + 4);
+    snap_->bytes_.append(b, 4);
   }
   return off;
 }
@@ -110,48 +110,107 @@ uint32_t snapshot_builder::add_slot(std::shared_ptr<live::failover_slot> slot) {
   return static_cast<uint32_t>(snap_->slots_.size() - 1);
 }
 
-uint32_t snapshot_builder::add_zone(const wire_name& origin, std::string origin_text,
-                                    std::string view, uint32_t nxdomain,
-                                    const std::vector<entry_spec>& entries) {
+namespace {
+
+// Load factor <= 0.75.
+size_t table_capacity(size_t entries) {
+  size_t cap = 8;
+  while (cap < entries + entries / 3 + 1) cap *= 2;
+  return cap;
+}
+
+}  // namespace
+
+void snapshot_builder::begin_zone(size_t expected_entries) {
+  snapshot& s = *snap_;
+  size_t cap = table_capacity(expected_entries);
+  if (s.entries_.size() + cap > 0xFFFFFFFFu) throw std::length_error("Snapshot too large");
+  zone_first_ = static_cast<uint32_t>(s.entries_.size());
+  zone_mask_ = static_cast<uint32_t>(cap - 1);
+  zone_count_ = 0;
+  s.entries_.reserve(s.entries_.size() + cap);
+  s.entries_.resize(s.entries_.size() + cap);  // zeroed: hash 0 = empty bucket
+}
+
+void snapshot_builder::place(const entry& d, bool check_duplicate) {
+  snapshot& s = *snap_;
+  entry* base = s.entries_.data() + zone_first_;
+  uint32_t i = static_cast<uint32_t>(d.hash) & zone_mask_;
+  while (base[i].hash != 0) {
+    const entry& o = base[i];
+    if (check_duplicate && o.hash == d.hash && o.type == d.type && o.name_len == d.name_len &&
+        (o.flags & k_entry_wildcard) == (d.flags & k_entry_wildcard) &&
+        std::memcmp(s.bytes_.data() + o.name, s.bytes_.data() + d.name, d.name_len) == 0)
+      throw std::logic_error("duplicate precompiled entry");
+    i = (i + 1) & zone_mask_;
+  }
+  base[i] = d;
+}
+
+// Doubles the current zone's table (the estimate was short).
+void snapshot_builder::grow_table() {
+  snapshot& s = *snap_;
+  size_t cap = size_t{zone_mask_} + 1;
+  pod_array<entry> old;
+  old.append(s.entries_.data() + zone_first_, cap);
+  s.entries_.resize(zone_first_);
+  s.entries_.resize(size_t{zone_first_} + 2 * cap);
+  zone_mask_ = static_cast<uint32_t>(2 * cap - 1);
+  for (const entry& e : old)
+    if (e.hash != 0) place(e, false);
+}
+
+void snapshot_builder::flush_pending() {
+  for (; pending_count_ > 0; --pending_count_) {
+    place(pending_[pending_head_], true);
+    pending_head_ = (pending_head_ + 1) % k_pending;
+  }
+  pending_head_ = 0;
+}
+
+void snapshot_builder::add_entry(const entry_spec& e) {
+  if (zone_count_ + 1 + (zone_count_ + 1) / 3 + 1 > size_t{zone_mask_} + 1) {
+    flush_pending();
+    grow_table();
+  }
+  snapshot& s = *snap_;
+  uint64_t seed = e.type + ((e.flags & k_entry_wildcard) ? k_wildcard_seed : 0);
+  entry d;
+  d.hash = snapshot::hash(s.bytes_.data() + e.name, e.name_len, seed) | 1;
+  d.name = e.name;
+  d.name_len = e.name_len;
+  d.flags = e.flags;
+  d.type = e.type;
+  d.resp = e.resp;
+  d.aux = e.aux;
+  __builtin_prefetch(s.entries_.data() + zone_first_ + (static_cast<uint32_t>(d.hash) & zone_mask_), 1);
+  if (pending_count_ == k_pending) {  // the oldest goes in; its bucket is cached by now
+    place(pending_[pending_head_], true);
+    pending_[pending_head_] = d;
+    pending_head_ = (pending_head_ + 1) % k_pending;
+  } else {
+    pending_[(pending_head_ + pending_count_++) % k_pending] = d;
+  }
+  ++zone_count_;
+}
+
+uint32_t snapshot_builder::end_zone(std::span<const uint8_t> origin, std::string origin_text,
+                                    std::string view, uint32_t nxdomain) {
+  flush_pending();
   snapshot& s = *snap_;
   zone_table z;
-  size_t cap = 8;
-  while (cap < entries.size() + entries.size() / 3 + 1) cap *= 2;  // load factor <= 0.75
-  z.first = static_cast<uint32_t>(s.entries_.size());
-  z.mask = static_cast<uint32_t>(cap - 1);
+  z.first = zone_first_;
+  z.mask = zone_mask_;
   z.nxdomain = nxdomain;
   z.origin = add_name(origin);
   z.origin_len = static_cast<uint8_t>(origin.size());
   z.origin_text = std::move(origin_text);
   z.view = std::move(view);
-  s.entries_.resize(s.entries_.size() + cap);
-  entry* base = s.entries_.data() + z.first;
-  for (const entry_spec& e : entries) {
-    uint64_t seed = e.type + ((e.flags & k_entry_wildcard) ? k_wildcard_seed : 0);
-    uint64_t h = snapshot::hash(s.bytes_.data() + e.name, e.name_len, seed) | 1;
-    uint32_t i = static_cast<uint32_t>(h) & z.mask;
-    while (base[i].hash != 0) {
-      const entry& o = base[i];
-      if (o.hash == h && o.type == e.type && o.name_len == e.name_len &&
-          (o.flags & k_entry_wildcard) == (e.flags & k_entry_wildcard) &&
-          std::memcmp(s.bytes_.data() + o.name, s.bytes_.data() + e.name, e.name_len) == 0)
-        throw std::logic_error("duplicate precompiled entry");
-      i = (i + 1) & z.mask;
-    }
-    entry& d = base[i];
-    d.hash = h;
-    d.name = e.name;
-    d.name_len = e.name_len;
-    d.flags = e.flags;
-    d.type = e.type;
-    d.resp = e.resp;
-    d.aux = e.aux;
-  }
   s.zones_.push_back(std::move(z));
   return static_cast<uint32_t>(s.zones_.size() - 1);
 }
 
-void snapshot_builder::add_view(const wire_name& origin,
+void snapshot_builder::add_view(std::span<const uint8_t> origin,
                                 const std::vector<config::prefix>& prefixes, uint32_t zone) {
   snapshot& s = *snap_;
   origin_group* g = nullptr;
@@ -182,6 +241,10 @@ void snapshot_builder::add_view(const wire_name& origin,
 
 std::shared_ptr<const snapshot> snapshot_builder::finish() {
   snapshot& s = *snap_;
+  s.entries_.shrink_to_fit();
+  s.bytes_.shrink_to_fit();
+  s.marks_.shrink_to_fit();
+  s.fixups_.shrink_to_fit();
   std::stable_sort(s.origins_.begin(), s.origins_.end(),
                    [](const origin_group& a, const origin_group& b) { return a.len > b.len; });
   for (auto& g : s.origins_)

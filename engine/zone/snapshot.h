@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "engine/live/slot.h"
+#include "engine/zone/pod_array.h"
 
 namespace hadns::zone {
 
@@ -161,10 +162,10 @@ class snapshot {
  private:
   friend class snapshot_builder;
 
-  std::vector<entry> entries_;
-  std::vector<uint8_t> bytes_;  // names, responses and bodies, interleaved
-  std::vector<rrset_mark> marks_;
-  std::vector<uint16_t> fixups_;
+  pod_array<entry> entries_;
+  pod_array<uint8_t> bytes_;  // names, responses and bodies, interleaved
+  pod_array<rrset_mark> marks_;
+  pod_array<uint16_t> fixups_;
   std::vector<zone_table> zones_;
   std::vector<origin_group> origins_;        // longest name first
   std::array<uint32_t, 256> origin_begin_{};  // origins_ of each wire length:

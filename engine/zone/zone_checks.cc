@@ -9,11 +9,17 @@ extern "C" {  // libknot's descriptor.h has no C++ guard
 }
 
 #include <algorithm>
+#include <cstring>
+#include <span>
+#include <stdexcept>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 namespace hadns::zone {
 
@@ -24,49 +30,63 @@ bool allowed_beside_cname(uint16_t type) {
   return type == KNOT_RRTYPE_RRSIG || type == KNOT_RRTYPE_NSEC;
 }
 
-std::string_view view(const std::vector<uint8_t>& bytes) {
+std::string_view view(std::span<const uint8_t> bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
-std::string where(const record& r) { return r.file + ":" + std::to_string(r.line); }
-
-uint64_t rr_hash(const record& r) {
-  std::hash<std::string_view> h;
-  uint64_t x = h(view(r.owner));
-  x ^= h(view(r.rdata)) * 0x9e3779b97f4a7c15ULL;
-  x ^= (uint64_t{r.type} + 1) * 0xff51afd7ed558ccdULL;
-  return x ^ (x >> 29);
+std::string where(const record_table& t, size_t i) {
+  return t.files[t.rows[i].file] + ":" + std::to_string(t.rows[i].line);
 }
 
-bool same_rr(const record& a, const record& b) {
-  return a.type == b.type && a.owner == b.owner && a.rdata == b.rdata;
+uint64_t rr_hash(const record_table& t, const record_row& r) {
+  uint64_t x = XXH3_64bits_withSeed(t.names.data() + r.owner, r.owner_len, r.type);
+  return XXH3_64bits_withSeed(t.rdata.data() + r.rdata, r.rdata_len, x);
+}
+
+bool same_rr(const record_table& t, const record_row& a, const record_row& b) {
+  return a.type == b.type && a.owner_len == b.owner_len && a.rdata_len == b.rdata_len &&
+         std::memcmp(t.names.data() + a.owner, t.names.data() + b.owner, a.owner_len) == 0 &&
+         std::memcmp(t.rdata.data() + a.rdata, t.rdata.data() + b.rdata, a.rdata_len) == 0;
 }
 
 // Marks every record that repeats an earlier one (same owner, type, RDATA).
-// Hashes are computed in one sequential pass; the table keeps each hash
-// beside its index so that probing touches records only on a hash match.
-std::vector<bool> find_duplicates(const std::vector<record>& records) {
-  std::vector<bool> drop(records.size(), false);
-  std::vector<uint64_t> hashes(records.size());
-  for (size_t i = 0; i < records.size(); ++i) hashes[i] = rr_hash(records[i]);
+// The table keeps 32 bits of each hash beside its index so that probing
+// touches records only on a likely match.
+std::vector<bool> find_duplicates(const record_table& t) {
+  const pod_array<record_row>& rows = t.rows;
+  std::vector<bool> drop(rows.size(), false);
   size_t cap = 16;
-  while (cap < records.size() * 2) cap <<= 1;
-  struct entry {
-    uint64_t hash;
-    size_t index;
+  while (cap < rows.size() * 2) cap <<= 1;
+  struct slot {
+    uint32_t tag;
+    uint32_t index;
   };
-  constexpr size_t k_empty = SIZE_MAX;
-  std::vector<entry> table(cap, entry{0, k_empty});
-  for (size_t i = 0; i < records.size(); ++i) {
-    size_t slot = hashes[i] & (cap - 1);
-    while (table[slot].index != k_empty) {
-      if (table[slot].hash == hashes[i] && same_rr(records[table[slot].index], records[i])) {
+  constexpr uint32_t k_empty = UINT32_MAX;
+  pod_array<slot> table;
+  table.assign(cap, slot{0, k_empty});
+  // Hashes run k_ahead rows ahead of the probes, their buckets prefetched,
+  // so that the cache misses of a large table overlap.
+  constexpr size_t k_ahead = 16;
+  uint64_t ahead[k_ahead];
+  auto hash_at = [&](size_t i) {
+    uint64_t h = rr_hash(t, rows[i]);
+    __builtin_prefetch(&table[h & (cap - 1)]);
+    ahead[i % k_ahead] = h;
+  };
+  for (size_t i = 0; i < rows.size() && i < k_ahead; ++i) hash_at(i);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    uint64_t h = ahead[i % k_ahead];
+    if (i + k_ahead < rows.size()) hash_at(i + k_ahead);
+    auto tag = static_cast<uint32_t>(h >> 32);
+    size_t s = h & (cap - 1);
+    while (table[s].index != k_empty) {
+      if (table[s].tag == tag && same_rr(t, rows[table[s].index], rows[i])) {
         drop[i] = true;
         break;
       }
-      slot = (slot + 1) & (cap - 1);
+      s = (s + 1) & (cap - 1);
     }
-    if (!drop[i]) table[slot] = entry{hashes[i], i};
+    if (!drop[i]) table[s] = slot{tag, static_cast<uint32_t>(i)};
   }
   return drop;
 }
@@ -79,17 +99,19 @@ struct owner_info {
 
 }  // namespace
 
-void check_zone_records(std::vector<record>& records) {
-  std::vector<bool> drop = find_duplicates(records);
+void check_zone_records(record_table& t) {
+  pod_array<record_row>& records = t.rows;
+  if (records.size() >= UINT32_MAX) throw std::length_error("zone too large");
+  std::vector<bool> drop = find_duplicates(t);
 
   std::unordered_map<std::string_view, owner_info> cname_owners;
   for (size_t i = 0; i < records.size(); ++i) {
-    if (!drop[i] && records[i].type == KNOT_RRTYPE_CNAME) cname_owners[view(records[i].owner)];
+    if (!drop[i] && records[i].type == KNOT_RRTYPE_CNAME) cname_owners[view(t.owner(records[i]))];
   }
   if (!cname_owners.empty()) {
     for (size_t i = 0; i < records.size(); ++i) {
       if (drop[i]) continue;
-      auto it = cname_owners.find(view(records[i].owner));
+      auto it = cname_owners.find(view(t.owner(records[i])));
       if (it == cname_owners.end()) continue;
       owner_info& info = it->second;
       uint16_t type = records[i].type;
@@ -111,7 +133,7 @@ void check_zone_records(std::vector<record>& records) {
       if (info.second_cname != SIZE_MAX && info.second_cname < bad) {
         bad = info.second_cname;
         message = "more than one CNAME at " + owner_text + " (another at " +
-                  where(records[info.first_cname]) + ")";
+                  where(t, info.first_cname) + ")";
       }
       if (info.first_other != SIZE_MAX) {
         size_t later = std::max(info.first_cname, info.first_other);
@@ -120,17 +142,17 @@ void check_zone_records(std::vector<record>& records) {
           bad = later;
           message = "CNAME and other data at " + owner_text + ": " +
                     type_to_name(records[later].type) + " here, " +
-                    type_to_name(records[earlier].type) + " at " + where(records[earlier]);
+                    type_to_name(records[earlier].type) + " at " + where(t, earlier);
         }
       }
     }
-    if (bad != SIZE_MAX) throw zone_file_error(records[bad].file, records[bad].line, message);
+    if (bad != SIZE_MAX) throw zone_file_error(t.files[records[bad].file], records[bad].line, message);
   }
 
   size_t w = 0;
   for (size_t r = 0; r < records.size(); ++r) {
     if (drop[r]) continue;
-    if (w != r) records[w] = std::move(records[r]);
+    if (w != r) records[w] = records[r];
     ++w;
   }
   records.resize(w);

@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "engine/zone/record_table.h"
 #include "engine/zone/zone_file.h"
 
 namespace hadns::zone {
@@ -14,6 +15,6 @@ namespace hadns::zone {
 // order stays, its TTL kept) and throws zone_file_error at the later of two
 // conflicting records, naming the other's file and line. The order of the
 // remaining records is kept.
-void check_zone_records(std::vector<record>& records);
+void check_zone_records(record_table& records);
 
 }  // namespace hadns::zone

@@ -18,6 +18,7 @@ extern "C" {  // these libknot and libzscanner headers have no C++ guards
 #include <memory>
 #include <stdexcept>
 
+#include "engine/zone/record_table.h"
 #include "engine/zone/zone_checks.h"
 #include "engine/zone/zone_file.h"
 
@@ -59,13 +60,27 @@ const char* next_line(const char* p, const char* end) {
 struct load_state {
   std::string top_file;
   std::vector<uint8_t> origin;  // lower-cased wire
-  std::vector<record> records;
+  record_table table;
+  uint16_t last_file = 0;  // the file of the previous record
   std::vector<line_cursor> cursors;
   bool failed = false;
   std::string err_file;
   int err_line = 0;
   std::string err_message;
   size_t soa_index = SIZE_MAX;
+
+  uint16_t file_index(const char* name) {
+    std::string_view n = name ? std::string_view(name) : std::string_view(top_file);
+    if (!table.files.empty() && table.files[last_file] == n) return last_file;
+    size_t i = 0;
+    while (i < table.files.size() && table.files[i] != n) ++i;
+    if (i == table.files.size()) {
+      if (i > 0xFFFF) throw std::length_error("more than 65535 zone files");
+      table.files.emplace_back(n);
+    }
+    last_file = static_cast<uint16_t>(i);
+    return last_file;
+  }
 
   void fail(std::string file, int line, std::string message) {
     if (failed) return;
@@ -120,12 +135,12 @@ void lower_name(uint8_t* wire, size_t len) {
 }
 
 // True if `name` equals `origin` or lies below it (both lower-cased wire).
-bool in_zone(const std::vector<uint8_t>& name, const std::vector<uint8_t>& origin) {
-  if (name.size() < origin.size()) return false;
-  size_t skip = name.size() - origin.size();
+bool in_zone(const uint8_t* name, size_t len, const std::vector<uint8_t>& origin) {
+  if (len < origin.size()) return false;
+  size_t skip = len - origin.size();
   size_t i = 0;
   while (i < skip) i += name[i] + 1u;  // walk labels to a boundary
-  return i == skip && std::memcmp(name.data() + skip, origin.data(), origin.size()) == 0;
+  return i == skip && std::memcmp(name + skip, origin.data(), origin.size()) == 0;
 }
 
 std::string class_name(uint16_t rclass) {
@@ -134,7 +149,9 @@ std::string class_name(uint16_t rclass) {
   return buf;
 }
 
-std::string where(const record& r) { return r.file + ":" + std::to_string(r.line); }
+std::string where(const record_table& t, const record_row& r) {
+  return t.files[r.file] + ":" + std::to_string(r.line);
+}
 
 void on_record(zs_scanner_t* s) {
   auto* st = static_cast<load_state*>(s->process.data);
@@ -142,35 +159,53 @@ void on_record(zs_scanner_t* s) {
     s->state = ZS_STATE_STOP;
     return;
   }
-  record r;
-  r.file = s->file.name ? s->file.name : st->top_file;
+  record_table& t = st->table;
+  record_row r;
+  r.file = st->file_index(s->file.name);
   r.line = st->start_line(s, s->line_counter);
-  r.owner.assign(s->r_owner, s->r_owner + s->r_owner_length);
-  lower_name(r.owner.data(), r.owner.size());
   r.type = s->r_type;
   r.ttl = s->r_ttl;
-  r.rdata.assign(s->r_data, s->r_data + s->r_data_length);
+  // The owner, lower-cased; a row repeating the previous owner shares it.
+  uint8_t owner[256];
+  size_t olen = s->r_owner_length;
+  std::memcpy(owner, s->r_owner, olen);
+  lower_name(owner, olen);
+  if (!t.rows.empty() && t.rows.back().owner_len == olen &&
+      std::memcmp(t.names.data() + t.rows.back().owner, owner, olen) == 0) {
+    r.owner = t.rows.back().owner;
+  } else {
+    if (t.names.size() + olen > 0xFFFFFFFFu) throw std::length_error("zone too large");
+    r.owner = static_cast<uint32_t>(t.names.size());
+    t.names.append(owner, olen);
+  }
+  r.owner_len = static_cast<uint8_t>(olen);
+  if (t.rdata.size() + s->r_data_length > 0xFFFFFFFFu) throw std::length_error("zone too large");
+  r.rdata = static_cast<uint32_t>(t.rdata.size());
+  r.rdata_len = static_cast<uint16_t>(s->r_data_length);
+  t.rdata.append(s->r_data, s->r_data_length);
 
-  auto owner_text = [&r] { return name_to_text(r.owner.data(), r.owner.size()); };
+  const std::string& file = t.files[r.file];
+  auto owner_text = [&] { return name_to_text(owner, olen); };
   if (s->r_class != KNOT_CLASS_IN) {
-    st->fail(r.file, r.line, "class " + class_name(s->r_class) + " is not supported (IN only)");
-  } else if (!in_zone(r.owner, st->origin)) {
-    st->fail(r.file, r.line,
+    st->fail(file, r.line, "class " + class_name(s->r_class) + " is not supported (IN only)");
+  } else if (!in_zone(owner, olen, st->origin)) {
+    st->fail(file, r.line,
              "owner " + owner_text() + " is outside the zone " +
                  name_to_text(st->origin.data(), st->origin.size()));
-  } else if (r.type == KNOT_RRTYPE_SOA && r.owner != st->origin) {
-    st->fail(r.file, r.line, "SOA at " + owner_text() + " is not at the zone apex " +
+  } else if (r.type == KNOT_RRTYPE_SOA &&
+             (olen != st->origin.size() || std::memcmp(owner, st->origin.data(), olen) != 0)) {
+    st->fail(file, r.line, "SOA at " + owner_text() + " is not at the zone apex " +
                                  name_to_text(st->origin.data(), st->origin.size()));
   } else if (r.type == KNOT_RRTYPE_SOA && st->soa_index != SIZE_MAX) {
-    st->fail(r.file, r.line, "second SOA record (the first is at " +
-                                 where(st->records[st->soa_index]) + ")");
+    st->fail(file, r.line, "second SOA record (the first is at " +
+                                 where(t, t.rows[st->soa_index]) + ")");
   }
   if (st->failed) {
     s->state = ZS_STATE_STOP;
     return;
   }
-  if (r.type == KNOT_RRTYPE_SOA) st->soa_index = st->records.size();
-  st->records.push_back(std::move(r));
+  if (r.type == KNOT_RRTYPE_SOA) st->soa_index = t.rows.size();
+  t.rows.push_back(r);
 }
 
 // libzscanner knows class IN only and calls any other class word an
@@ -248,7 +283,7 @@ std::string absolute(std::string_view name) {
 
 }  // namespace
 
-std::vector<record> load_zone_file(const std::string& path, std::string_view origin) {
+record_table load_zone_table(const std::string& path, std::string_view origin) {
   load_state st;
   st.top_file = path;
   std::string origin_text = absolute(origin);
@@ -269,18 +304,47 @@ std::vector<record> load_zone_file(const std::string& path, std::string_view ori
     throw zone_file_error(path, 0, std::string("cannot read the zone file: ") +
                                        zs_strerror(s->error.code));
   }
+  // Reserve generously for the whole file at once, so that the arrays do
+  // not grow by copying: pages never written are never resident.
+  if (s->input.start && s->input.end > s->input.start) {
+    size_t bytes = static_cast<size_t>(s->input.end - s->input.start);
+    st.table.rows.reserve(bytes / 12 + 16);
+    st.table.names.reserve(bytes * 2 + 256);
+    st.table.rdata.reserve(bytes + 64);
+  }
   zs_set_processing(s.get(), on_record, on_error, &st);
   int rc = zs_parse_all(s.get());
   if (st.failed) throw zone_file_error(st.err_file, st.err_line, st.err_message);
   if (rc != 0) {
     throw zone_file_error(path, static_cast<int>(s->line_counter), zs_strerror(s->error.code));
   }
+  s.reset();
+  record_table& t = st.table;
   if (st.soa_index == SIZE_MAX) {
-    throw zone_file_error(path, st.records.empty() ? 1 : st.records.front().line,
+    throw zone_file_error(path, t.rows.empty() ? 1 : t.rows[0].line,
                           "no SOA record at the zone apex " + origin_text);
   }
-  check_zone_records(st.records);  // throws zone_file_error
-  return std::move(st.records);
+  check_zone_records(t);  // throws zone_file_error
+  return std::move(st.table);
+}
+
+std::vector<record> load_zone_file(const std::string& path, std::string_view origin) {
+  record_table t = load_zone_table(path, origin);
+  std::vector<record> out;
+  out.reserve(t.rows.size());
+  for (const record_row& row : t.rows) {
+    record r;
+    auto owner = t.owner(row);
+    auto data = t.data(row);
+    r.owner.assign(owner.begin(), owner.end());
+    r.type = row.type;
+    r.ttl = row.ttl;
+    r.rdata.assign(data.begin(), data.end());
+    r.line = row.line;
+    r.file = t.files[row.file];
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 namespace {
