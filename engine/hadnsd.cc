@@ -23,13 +23,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
-#include "engine/config/config.h"
-#include "engine/config/loader.h"
 #include "engine/daemon/daemon.h"
 #include "engine/io/log.h"
-#include "engine/live/live_table.h"
-#include "engine/zone/compile.h"
-#include "engine/zone/zone_file.h"
+#include "engine/zone/check_config.h"
 
 #ifndef HADNS_VERSION
 #define HADNS_VERSION "0.0.0"
@@ -41,13 +37,7 @@ using namespace hadns;
 
 int check_config(const std::string& path) {
   try {
-    config::config cfg = config::load_config(path);
-    live::live_table slots;
-    zone::compiled c = zone::compile(cfg, slots);
-    size_t records = 0;
-    for (const auto& z : c.zones) records += z.records;
-    fmt::print("{}: ok ({} zone(s), {} record(s), {} failover set(s), {} health check(s))\n", path,
-               c.zones.size(), records, c.bindings.size(), cfg.checks.size());
+    fmt::print("{}\n", zone::check_config_file(path));
     return 0;
   } catch (const std::exception& e) {
     fmt::print(stderr, "{}\n", e.what());

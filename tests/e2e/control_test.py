@@ -141,5 +141,20 @@ class Control(unittest.TestCase):
         self.assertIn("restart", d.log_text())
 
 
+class CheckConfig(unittest.TestCase):
+    """hadnsctl check-config validates locally: no daemon, same errors."""
+
+    def test_good_and_broken_configs(self):
+        d = Daemon("server:\n  listen: [127.0.0.1:@PORT@]\nzones:\n  - origin: demo.test.\n    file: demo.test.zone\n",
+                   files={"demo.test.zone": harness.ZONE}, start=False)
+        r = subprocess.run([harness.HADNSCTL, "check-config", d.config_path], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ok (1 zone(s)", r.stdout)
+        d.write("demo.test.zone", harness.ZONE + "broken IN A not-an-address\n")
+        r = subprocess.run([harness.HADNSCTL, "check-config", d.config_path], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stderr, r"demo\.test\.zone:8")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -10,9 +10,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "engine/config/loader.h"
-#include "engine/live/live_table.h"
-#include "engine/zone/compile.h"
+#include "engine/zone/check_config.h"
 #include "tools/hadnsctl/control_client.h"
 #include "tools/hadnsctl/status_table.h"
 
@@ -40,13 +38,7 @@ std::string error_text(const hadns::ctl::reply& r) {
 
 int check_config(const std::string& file) {
   try {
-    auto cfg = hadns::config::load_config(file);
-    hadns::live::live_table slots;
-    auto built = hadns::zone::compile(cfg, slots);
-    size_t records = 0;
-    for (const auto& z : built.zones) records += z.records;
-    std::printf("%s: OK (%zu zones, %zu records, %zu failover record sets, %zu health checks)\n",
-                file.c_str(), built.zones.size(), records, built.bindings.size(), cfg.checks.size());
+    std::printf("%s\n", hadns::zone::check_config_file(file).c_str());
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());
