@@ -22,6 +22,46 @@ bool read_question(wire::reader& r, query_info& q) noexcept {
   return true;
 }
 
+// Error paths only (NOTIMP, FORMERR before the additional section was
+// reached): RFC 6891 wants OPT in the reply whenever the query had one, so
+// walk the whole message once more, best effort, for a well-formed OPT. Any
+// doubt leaves `edns` absent.
+void find_opt(std::span<const uint8_t> packet, query_info& q) noexcept {
+  wire::reader r(packet.data(), packet.size());
+  r.skip(4);
+  uint16_t qd = r.u16(), an = r.u16(), ns = r.u16(), ar = r.u16();
+  for (uint16_t i = 0; i < qd && r.ok(); ++i) {
+    wire::skip_name(r);
+    r.skip(4);
+  }
+  for (uint32_t i = 0; i < uint32_t(an) + ns && r.ok(); ++i) {
+    wire::skip_name(r);
+    r.skip(8);
+    uint16_t rdlen = r.u16();
+    r.skip(rdlen);
+  }
+  for (uint16_t i = 0; i < ar && r.ok(); ++i) {
+    const uint8_t* owner = r.here();
+    size_t owner_pos = r.pos();
+    if (!wire::skip_name(r)) break;
+    uint16_t type = r.u16();
+    if (!r.ok()) break;
+    if (type == wire::k_type_opt) {
+      wire::edns_info e;
+      if (r.pos() - owner_pos == 3 && owner[0] == 0 && wire::read_opt_body(r, e)) q.edns = e;
+      return;
+    }
+    r.skip(6);
+    uint16_t rdlen = r.u16();
+    r.skip(rdlen);
+  }
+}
+
+parse_status error_status(parse_status st, std::span<const uint8_t> packet, query_info& q) noexcept {
+  find_opt(packet, q);
+  return st;
+}
+
 }  // namespace
 
 parse_status parse_query(std::span<const uint8_t> packet, query_info& q) noexcept {
@@ -33,14 +73,14 @@ parse_status parse_query(std::span<const uint8_t> packet, query_info& q) noexcep
   if (q.flags & wire::k_flag_qr) return parse_status::drop;
   if (wire::opcode_of(q.flags) != wire::k_opcode_query) {
     if (qd != 1 || !read_question(r, q)) q.question_len = 0;
-    return parse_status::notimp;
+    return error_status(parse_status::notimp, packet, q);
   }
-  if (qd != 1) return parse_status::formerr;
+  if (qd != 1) return error_status(parse_status::formerr, packet, q);
   if (!read_question(r, q)) {
     q.question_len = 0;
-    return parse_status::formerr;
+    return error_status(parse_status::formerr, packet, q);
   }
-  if (an != 0 || ns != 0) return parse_status::formerr;
+  if (an != 0 || ns != 0) return error_status(parse_status::formerr, packet, q);
   for (uint16_t i = 0; i < ar; ++i) {
     const uint8_t* owner = r.here();
     size_t owner_pos = r.pos();

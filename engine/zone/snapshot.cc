@@ -48,7 +48,11 @@ const zone_table* snapshot::find_zone(const uint8_t* name, size_t len, const uin
       for (const view_prefix& p : g.privates)
         if (prefix_matches(p, family, addr)) return &zones_[p.zone];
       if (g.public_zone >= 0) return &zones_[static_cast<size_t>(g.public_zone)];
-      break;  // this origin is not visible to the client: try a shorter one
+      // A private-only zone answers nobody else (design.md: "others get
+      // REFUSED"), not even through a public parent zone: falling back to
+      // the parent would hand out an authoritative NXDOMAIN for the whole
+      // private subtree, which resolvers would cache.
+      return nullptr;
     }
   }
   return nullptr;

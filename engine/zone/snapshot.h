@@ -118,7 +118,8 @@ class snapshot {
 
   // The zone that serves `name` (lower-cased wire name, label offsets as in
   // wire::parsed_name) to a client at (family, addr), or nullptr. Picks the
-  // closest enclosing origin among the zones visible to that client.
+  // closest enclosing origin; when that origin has only private zones and
+  // none matches the client, nullptr (REFUSED), never a parent zone.
   const zone_table* find_zone(const uint8_t* name, size_t len, const uint8_t* label_off,
                               size_t labels, int family, const uint8_t* addr) const noexcept;
 

@@ -429,6 +429,38 @@ TEST_F(Answer, UnknownOpcodeIsNotimp) {
   }
 }
 
+// RFC 6891 section 7: OPT in the reply whenever the query had one, error
+// replies that stop parsing before the additional section included.
+TEST_F(Answer, ErrorRepliesKeepOpt) {
+  auto notimp = ask(snap(), make_query("www.core.test", 1, {.flags = uint16_t(2 << 11), .edns = true}));
+  ASSERT_TRUE(notimp);
+  EXPECT_EQ(notimp->rcode(), 4);
+  EXPECT_TRUE(notimp->opt);
+
+  auto with_answer = make_query("www.core.test", 1, {.edns = true});
+  with_answer[7] = 1;  // ANCOUNT 1: the OPT record now reads as the answer record
+  auto formerr = ask(snap(), with_answer);
+  ASSERT_TRUE(formerr);
+  EXPECT_EQ(formerr->rcode(), 1);
+  EXPECT_FALSE(formerr->opt);  // no OPT left in the additional section: none echoed
+
+  auto two_questions = make_query("www.core.test", 1, {.edns = true});
+  two_questions[5] = 2;  // QDCOUNT 2, the second question made of the next bytes
+  auto n = wire_name_of("mail.core.test");
+  std::vector<uint8_t> second(n.begin(), n.end());
+  second.insert(second.end(), {0, 1, 0, 1});
+  two_questions.insert(two_questions.end() - 11, second.begin(), second.end());
+  auto formerr2 = ask(snap(), two_questions);
+  ASSERT_TRUE(formerr2);
+  EXPECT_EQ(formerr2->rcode(), 1);
+  EXPECT_TRUE(formerr2->opt);
+  EXPECT_EQ(formerr2->count[0], 0);
+
+  auto plain = ask(snap(), make_query("www.core.test", 1, {.flags = uint16_t(4 << 11)}));
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->opt);
+}
+
 TEST_F(Answer, UnreadableOrResponsePacketsAreDropped) {
   EXPECT_FALSE(ask(snap(), {}));
   EXPECT_FALSE(ask(snap(), {0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0}));
@@ -456,6 +488,29 @@ TEST_F(Answer, ClosestEnclosingOriginWins) {
   EXPECT_TRUE(m.aa());
   EXPECT_EQ(a_values(m.answer()), std::vector<std::string>{"203.0.113.5"});
   EXPECT_EQ(q("nx.child.core.test", 1).authority()[0].owner, "child.core.test.");
+}
+
+// A private-only zone below a public one: its networks see it, everybody
+// else gets REFUSED for the whole subtree, never the public parent's
+// NXDOMAIN.
+TEST_F(Answer, PrivateChildOfPublicZoneIsRefusedToOthers) {
+  config::config cfg;
+  cfg.zones.push_back(zone_of("core.test.", "core.test.zone"));
+  cfg.zones.push_back(zone_of("secret.core.test.", "secret.core.test.zone", {"10.0.0.0/8"}));
+  live::live_table table;
+  zone::compiled c = zone::compile(cfg, table);
+  auto inside = ask(*c.snap, make_query("db.secret.core.test", 1), client_v4("10.1.2.3"));
+  ASSERT_TRUE(inside);
+  EXPECT_EQ(a_values(inside->answer()), std::vector<std::string>{"10.9.9.9"});
+  for (const char* name : {"db.secret.core.test", "secret.core.test", "nx.secret.core.test"}) {
+    auto outside = ask(*c.snap, make_query(name, 1), client_v4("192.0.2.1"));
+    ASSERT_TRUE(outside);
+    EXPECT_EQ(outside->rcode(), 5) << name;
+    EXPECT_FALSE(outside->aa()) << name;
+  }
+  auto parent = ask(*c.snap, make_query("www.core.test", 1), client_v4("192.0.2.1"));
+  ASSERT_TRUE(parent);
+  EXPECT_EQ(parent->rcode(), 0);
 }
 
 TEST_F(Answer, NeverWritesOutsideTheOutputSpan) {
