@@ -169,8 +169,8 @@ void tcp_front::process(conn& c, const zone::snapshot* snap) noexcept {
     size_t len = (static_cast<size_t>(p[0]) << 8) | p[1];
     if (len < k_dns_header) {  // not even a DNS header: garbage
       counters_.tcp_error();
-      abort(c);
-      return;
+      close_after_flush(c);
+      break;
     }
     if (c.rlen - c.rpos < 2 + len) break;              // partial: wait for more
     if (k_wcap - c.wlen < 2 + k_max_message) break;    // wait for the writer
@@ -180,10 +180,12 @@ void tcp_front::process(conn& c, const zone::snapshot* snap) noexcept {
       r = core::answer(*snap, c.cl, std::span<const uint8_t>(p + 2, len),
                        std::span<uint8_t>(c.wbuf + c.wlen + 2, k_max_message));
     if (r.act != core::action::reply || r.size == 0) {
+      // An unanswerable message (unreadable, QR=1) ends the connection, but
+      // the answers to the queries pipelined before it still go out.
       counters_.drop(proto::tcp);
       counters_.tcp_error();
-      abort(c);
-      return;
+      close_after_flush(c);
+      break;
     }
     c.wbuf[c.wlen] = static_cast<uint8_t>(r.size >> 8);
     c.wbuf[c.wlen + 1] = static_cast<uint8_t>(r.size);
@@ -192,6 +194,11 @@ void tcp_front::process(conn& c, const zone::snapshot* snap) noexcept {
     counters_.response(proto::tcp, r.rcode, r.truncated);
   }
   kick(c);
+}
+
+void tcp_front::close_after_flush(conn& c) noexcept {
+  c.rpos = c.rlen;  // nothing more is read or answered on this connection
+  c.closing = true;
 }
 
 void tcp_front::kick(conn& c) noexcept {

@@ -68,6 +68,8 @@ class tcp_front {
   void arm_accept(uint32_t i) noexcept;
   conn* new_conn() noexcept;
   void process(conn& c, const zone::snapshot* snap) noexcept;
+  // Stops reading; answers already queued are sent, then the connection closes.
+  void close_after_flush(conn& c) noexcept;
   void kick(conn& c) noexcept;
   void abort(conn& c) noexcept;
   void maybe_release(conn& c) noexcept;
