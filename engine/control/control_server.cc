@@ -32,6 +32,12 @@ control_server::control_server(control_api api, std::string token)
     : api_(std::move(api)), token_(std::move(token)), server_(std::make_unique<httplib::Server>()) {
   // One worker: requests are handled strictly one at a time.
   server_->new_task_queue = [] { return new httplib::ThreadPool(1); };
+  // cpp-httplib's default adds SO_REUSEPORT, which would let a second
+  // daemon bind our control port silently: SO_REUSEADDR only.
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   server_->set_keep_alive_max_count(10);
   server_->set_read_timeout(5);
   server_->set_write_timeout(5);

@@ -71,6 +71,7 @@ std::vector<std::string> server::bind() {
   std::vector<std::string> lines;
   try {
     for (auto& ep : cfg_.listen) {
+      if (ep.port != 0) claim_port(ep);
       for (size_t s = 0; s < cpus_.size(); ++s) {
         int u = open_udp(ep);
         udp_fds_[s].push_back(u);

@@ -104,6 +104,20 @@ int open_tcp(const config::endpoint& ep, int backlog) {
   return fd;
 }
 
+void claim_port(const config::endpoint& ep) {
+  // SO_REUSEPORT lets another process of the same user join our port and
+  // take half of our queries; an exclusive bind first (no SO_REUSEPORT)
+  // fails if anyone holds the port, whatever options they used.
+  for (int type : {SOCK_DGRAM, SOCK_STREAM}) {
+    int fd = ::socket(ep.family, type | SOCK_CLOEXEC, 0);
+    if (fd < 0) fail(type == SOCK_DGRAM ? "open UDP socket for" : "open TCP socket for", ep, errno);
+    if (type == SOCK_STREAM) set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, "set SO_REUSEADDR on", ep);
+    if (ep.family == AF_INET6) set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1, "set IPV6_V6ONLY on", ep);
+    bind_or_fail(fd, ep, type == SOCK_DGRAM ? "bind UDP" : "bind TCP");
+    ::close(fd);
+  }
+}
+
 uint16_t bound_port(int fd) {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;

@@ -43,6 +43,10 @@ int open_tcp(const config::endpoint& ep, int backlog = k_tcp_backlog);
 // The local port a socket is bound to (for listen addresses with port 0).
 uint16_t bound_port(int fd);
 
+// Throws io_error if anyone holds ep's port for UDP or TCP, even through
+// SO_REUSEPORT (another hadnsd, say). Port 0 is not checked.
+void claim_port(const config::endpoint& ep);
+
 // The receive buffer the kernel actually granted (bytes).
 int receive_buffer(int fd);
 

@@ -141,6 +141,26 @@ class Control(unittest.TestCase):
         self.assertIn("restart", d.log_text())
 
 
+class TakenPorts(unittest.TestCase):
+    """A port held by another hadnsd (SO_REUSEPORT on both sides) is a
+    start-up error, for DNS and for the control listener alike."""
+
+    def test_second_daemon_on_the_same_ports_exits(self):
+        cfg = "server:\n  listen: [127.0.0.1:@PORT@]\n  shards: 1\ncontrol:\n  listen: 127.0.0.1:@CONTROL@\n" \
+              "zones:\n  - origin: demo.test.\n    file: demo.test.zone\n"
+        with Daemon(cfg, files={"demo.test.zone": harness.ZONE}) as first:
+            for dns_port, control_port, what in ((first.port, None, "UDP"),
+                                                 (None, first.control_port, "control")):
+                second = Daemon(cfg, files={"demo.test.zone": harness.ZONE}, port=dns_port,
+                                control_port=control_port, start=False)
+                r = subprocess.run([harness.HADNSD, "--config", second.config_path],
+                                   capture_output=True, text=True, timeout=30)
+                self.assertNotEqual(r.returncode, 0, r.stderr)
+                self.assertIn(what, r.stderr)
+                self.assertRegex(r.stderr, "in use")
+            self.assertEqual(first.answers("www.demo.test"), ["192.0.2.10"])
+
+
 class CheckConfig(unittest.TestCase):
     """hadnsctl check-config validates locally: no daemon, same errors."""
 
