@@ -117,7 +117,7 @@ const std::array k_schema{
   key_spec{S::health_check, "recovery_threshold", K::integer, "failure_threshold", true, 1, 10, "", k_probed, 0, false, false,
            [](const target& t, value&& v) { as<health_check>(t).recovery_threshold = static_cast<int>(v.integer); },
            "consecutive successes that make it healthy again"},
-  key_spec{S::health_check, "invert", K::boolean, "false", false, 0, 0, "", k_all_checks, 0, false, false,
+  key_spec{S::health_check, "invert", K::boolean, "false", false, 0, 0, "", k_probed, 0, false, false,
            [](const target& t, value&& v) { as<health_check>(t).invert = v.boolean; },
            "swap each result before the thresholds count it"},
   key_spec{S::health_check, "disabled", K::boolean, "false", false, 0, 0, "", k_all_checks, 0, false, false,

@@ -318,6 +318,9 @@ zone_model build_zone_model(const config::config& cfg, size_t index, live::live_
     try {
       records = load_zone_table(zc.file, zc.origin);
     } catch (const zone_file_error& e) {
+      // A file that cannot be read has no line of its own: name the
+      // config entry that points at it.
+      if (e.line() == 0) throw config::config_error(zc.pos.file, zc.pos.line, key + ".file", e.message());
       throw config::config_error(e.file(), e.line(), key + ".file", e.message());
     } catch (const std::exception& e) {
       throw config::config_error(zc.pos.file, zc.pos.line, key + ".file", e.what());

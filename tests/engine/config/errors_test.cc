@@ -135,6 +135,10 @@ TEST(ConfigErrors, KeyNotApplicableToCheckType) {
                "health_checks.a.children", "'children' does not apply to http checks");
   expect_error(head + "  a:\n    type: calculated\n    children: [b]\n    interval: 1s\n", 7,
                "health_checks.a.interval", "does not apply to calculated checks");
+  // invert swaps probe results before the thresholds count them; a
+  // calculated check has neither.
+  expect_error(head + "  a:\n    type: calculated\n    children: [b]\n    invert: true\n", 7,
+               "health_checks.a.invert", "does not apply to calculated checks");
 }
 
 TEST(ConfigErrors, MissingRequiredKey) {
