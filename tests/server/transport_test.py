@@ -163,6 +163,15 @@ class TcpTest(unittest.TestCase):
                 wire[2] |= 0x80
                 s.sendall(frame(bytes(wire)))
                 self.assertTrue(closed_within(s, 2))
+            # Queries pipelined before such a message are still answered,
+            # then the connection closes.
+            with socket.create_connection(("127.0.0.1", srv.port)) as s:
+                good = dns.message.make_query("www.demo.test.", "A")
+                s.sendall(frame(good.to_wire()) + frame(bytes(wire)))
+                r = read_message(s)
+                self.assertEqual(r.id, good.id)
+                self.assertEqual(r.rcode(), dns.rcode.NOERROR)
+                self.assertTrue(closed_within(s, 2))
             self.assertTrue(udp_ok(srv.port))
 
     def test_slow_tcp_client_does_not_stall_udp(self):
