@@ -10,6 +10,17 @@ namespace hadns::ctl {
 
 namespace {
 
+// httplib names its errors ("Connection", "Read"); say what they mean.
+std::string error_text(httplib::Error e) {
+  switch (e) {
+    case httplib::Error::Connection: return "connection refused or unreachable";
+    case httplib::Error::Read: return "no reply (read failed or timed out)";
+    case httplib::Error::Write: return "request could not be sent";
+    case httplib::Error::ConnectionTimeout: return "connection timed out";
+    default: return httplib::to_string(e);
+  }
+}
+
 void split_address(const std::string& address, std::string& host, int& port) {
   std::string h, p;
   if (!address.empty() && address[0] == '[') {
@@ -49,7 +60,7 @@ reply control_client::get(const std::string& path) {
   auto res = cli.Get(path);
   if (!res)
     throw control_error("cannot reach hadnsd's control listener at " + address_ + ": " +
-                        httplib::to_string(res.error()) + " (is hadnsd running with control.listen there?)");
+                        error_text(res.error()) + " (is hadnsd running with control.listen there?)");
   return {res->status, res->body};
 }
 
@@ -62,7 +73,7 @@ reply control_client::post(const std::string& path, const std::string& json_body
   auto res = cli.Post(path, headers, json_body, "application/json");
   if (!res)
     throw control_error("cannot reach hadnsd's control listener at " + address_ + ": " +
-                        httplib::to_string(res.error()) + " (is hadnsd running with control.listen there?)");
+                        error_text(res.error()) + " (is hadnsd running with control.listen there?)");
   return {res->status, res->body};
 }
 

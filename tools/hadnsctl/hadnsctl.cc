@@ -129,8 +129,13 @@ int main(int argc, char** argv) {
       std::cout << "reloaded";
       if (j.is_object() && j.contains("generation")) std::cout << ": generation " << j["generation"].dump();
       std::cout << "\n";
-      if (j.is_object() && j.contains("pending_restart") && !j["pending_restart"].empty())
-        std::cout << "needs a restart to apply: " << j["pending_restart"].dump() << "\n";
+      if (j.is_object() && j.contains("pending_restart") && j["pending_restart"].is_array() &&
+          !j["pending_restart"].empty()) {
+        std::cout << "needs a restart to apply:";
+        for (const auto& key : j["pending_restart"])
+          std::cout << " " << (key.is_string() ? key.get<std::string>() : key.dump());
+        std::cout << "\n";
+      }
       return 0;
     }
   } catch (const control_error& e) {
