@@ -71,11 +71,13 @@ std::vector<std::string> server::bind() {
   std::vector<std::string> lines;
   try {
     for (auto& ep : cfg_.listen) {
-      if (ep.port != 0) claim_port(ep);
+      if (ep.port == 0)
+        ep.port = pick_free_port(ep);  // every shard, UDP and TCP, on one port
+      else
+        claim_port(ep);
       for (size_t s = 0; s < cpus_.size(); ++s) {
         int u = open_udp(ep);
         udp_fds_[s].push_back(u);
-        if (ep.port == 0) ep.port = bound_port(u);  // every shard on the same port
         tcp_fds_[s].push_back(open_tcp(ep));
       }
       lines.push_back(fmt::format("{} udp+tcp ({} shard socket(s) each, SO_RCVBUF {} bytes)",

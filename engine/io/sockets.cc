@@ -118,6 +118,34 @@ void claim_port(const config::endpoint& ep) {
   }
 }
 
+uint16_t pick_free_port(const config::endpoint& ep) {
+  // The kernel picks a free UDP port; the same number may still be taken
+  // for TCP (by a listener or an outgoing connection), so try again.
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    config::endpoint probe = ep;
+    probe.port = 0;
+    int u = ::socket(ep.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (u < 0) fail("open UDP socket for", ep, errno);
+    if (ep.family == AF_INET6) set_int(u, IPPROTO_IPV6, IPV6_V6ONLY, 1, "set IPV6_V6ONLY on", ep);
+    bind_or_fail(u, probe, "bind UDP");
+    probe.port = bound_port(u);
+    int t = ::socket(ep.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (t < 0) {
+      int err = errno;
+      ::close(u);
+      fail("open TCP socket for", ep, err);
+    }
+    if (ep.family == AF_INET6) set_int(t, IPPROTO_IPV6, IPV6_V6ONLY, 1, "set IPV6_V6ONLY on", ep);
+    sockaddr_storage ss{};
+    socklen_t len = to_sockaddr(probe, ss);
+    bool ok = ::bind(t, reinterpret_cast<sockaddr*>(&ss), len) == 0;
+    ::close(t);
+    ::close(u);
+    if (ok) return probe.port;
+  }
+  fail("find a port free for both UDP and TCP on", ep, EADDRINUSE);
+}
+
 uint16_t bound_port(int fd) {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;

@@ -47,6 +47,10 @@ uint16_t bound_port(int fd);
 // SO_REUSEPORT (another hadnsd, say). Port 0 is not checked.
 void claim_port(const config::endpoint& ep);
 
+// For a listen address with port 0: a port number free for both UDP and
+// TCP on ep's address right now. Throws io_error.
+uint16_t pick_free_port(const config::endpoint& ep);
+
 // The receive buffer the kernel actually granted (bytes).
 int receive_buffer(int fd);
 
