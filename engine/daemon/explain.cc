@@ -17,6 +17,8 @@ extern "C" {
 }
 
 #include "engine/core/answer.h"
+#include "engine/wire/name.h"
+#include "engine/wire/reader.h"
 #include "engine/daemon/daemon.h"
 #include "engine/zone/snapshot.h"
 #include "engine/zone/zone_file.h"
@@ -105,12 +107,13 @@ control::outcome daemon::explain(const std::string& name_in, const std::string& 
   json j{{"query", {{"name", name}, {"type", zone::type_to_name(qtype)}, {"from", from}}}};
 
   // Which zone and view: the closest enclosing origin visible to the client.
-  std::vector<uint8_t> lname = qname;
-  for (auto& b : lname) b = static_cast<uint8_t>(std::tolower(b));
-  std::vector<uint8_t> label_off;
-  for (size_t i = 0; i < lname.size() && lname[i] != 0; i += lname[i] + 1) label_off.push_back(static_cast<uint8_t>(i));
-  const zone::zone_table* zt = snap->find_zone(lname.data(), lname.size(), label_off.data(), label_off.size(),
-                                               client.family, client.addr.data());
+  // The same lower-casing and label offsets the packet core uses.
+  wire::parsed_name parsed;
+  wire::reader name_reader(qname.data(), qname.size());
+  const zone::zone_table* zt = nullptr;
+  if (wire::read_question_name(name_reader, parsed))
+    zt = snap->find_zone(parsed.lower, parsed.len, parsed.label_off, parsed.labels, client.family,
+                         client.addr.data());
   if (zt) {
     j["zone"] = zt->origin_text;
     j["view"] = zt->view;
