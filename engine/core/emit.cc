@@ -9,8 +9,13 @@
 namespace hadns::core {
 namespace {
 
+// The opcode is echoed, and RD. CD is copied only into replies to QUERY
+// (RFC 4035 3.2.2 defines it for queries); a reply to any other opcode
+// clears every other flag (design.md "DNS behaviour").
 uint16_t response_flags(const query_info& q, uint16_t rcode, bool aa, bool tc) noexcept {
-  uint16_t f = wire::k_flag_qr | (q.flags & (wire::k_flag_rd | wire::k_flag_cd | 0x7800));
+  uint16_t keep = wire::k_flag_rd | 0x7800;
+  if (wire::opcode_of(q.flags) == wire::k_opcode_query) keep |= wire::k_flag_cd;
+  uint16_t f = wire::k_flag_qr | (q.flags & keep);
   if (aa) f |= wire::k_flag_aa;
   if (tc) f |= wire::k_flag_tc;
   return static_cast<uint16_t>(f | (rcode & 0xF));

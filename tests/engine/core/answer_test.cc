@@ -429,6 +429,28 @@ TEST_F(Answer, UnknownOpcodeIsNotimp) {
   }
 }
 
+// design.md: CD is copied into replies to QUERY only; a reply to another
+// opcode copies RD and nothing else (genreport's opcodeflg test).
+TEST_F(Answer, NotimpCopiesRdOnly) {
+  const uint16_t every_flag = 0x0400 | 0x0200 | 0x0100 | 0x0080 | 0x0040 | 0x0020 | 0x0010;
+  for (uint16_t opcode : {1, 2, 15}) {
+    auto m = ask(snap(), make_query("www.core.test", 1, {.flags = uint16_t(opcode << 11 | every_flag)}));
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->rcode(), 4);
+    EXPECT_EQ(m->flags & 0x07F0, 0x0100) << "opcode " << opcode << ": RD only, flags " << std::hex << m->flags;
+    EXPECT_EQ((m->flags >> 11) & 0xF, opcode);
+  }
+  auto cd = ask(snap(), make_query("www.core.test", 1, {.flags = 0x0010}));
+  ASSERT_TRUE(cd);
+  EXPECT_EQ(cd->flags & 0x0010, 0x0010) << "QUERY keeps CD";
+  auto formerr = make_query("www.core.test", 1, {.flags = 0x0110});
+  formerr[7] = 1;
+  auto fe = ask(snap(), formerr);
+  ASSERT_TRUE(fe);
+  EXPECT_EQ(fe->rcode(), 1);
+  EXPECT_EQ(fe->flags & 0x0110, 0x0110) << "FORMERR to a QUERY keeps RD and CD";
+}
+
 // RFC 6891 section 7: OPT in the reply whenever the query had one, error
 // replies that stop parsing before the additional section included.
 TEST_F(Answer, ErrorRepliesKeepOpt) {
