@@ -99,6 +99,31 @@ struct owner_info {
 
 }  // namespace
 
+bool is_dnssec_type(uint16_t type) {
+  switch (type) {
+    case KNOT_RRTYPE_DNSKEY:
+    case KNOT_RRTYPE_RRSIG:
+    case KNOT_RRTYPE_NSEC:
+    case KNOT_RRTYPE_NSEC3:
+    case KNOT_RRTYPE_NSEC3PARAM:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void check_unsigned(const record_table& t) {
+  for (const record_row& r : t.rows) {
+    if (!is_dnssec_type(r.type)) continue;
+    throw zone_file_error(t.files[r.file], r.line,
+                          type_to_name(r.type) + " record at " +
+                              name_to_text(t.names.data() + r.owner, r.owner_len) +
+                              ": signed zones are not served yet (answers without their "
+                              "signatures would be bogus to validating resolvers); load the "
+                              "unsigned zone");
+  }
+}
+
 void check_zone_records(record_table& t) {
   pod_array<record_row>& records = t.rows;
   if (records.size() >= UINT32_MAX) throw std::length_error("zone too large");

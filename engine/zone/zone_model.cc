@@ -10,6 +10,7 @@
 
 #include "engine/wire/header.h"
 #include "engine/zone/record_table.h"
+#include "engine/zone/zone_checks.h"
 
 namespace hadns::zone {
 namespace {
@@ -219,6 +220,8 @@ void apply_failover(zone_model& z, const config::zone_config& zc, size_t zi,
     if (type == 0) fail(".type", "a record type expected, got " + f.type);
     if (type == wire::k_type_soa || type == wire::k_type_ns)
       fail(".type", "SOA and NS cannot be failover types");
+    if (is_dnssec_type(type))
+      fail(".type", f.type + " cannot be a failover type (signed zones are not served yet)");
     if (wire::is_meta_type(type)) fail(".type", "a data type expected, got " + f.type);
     // At or below a delegation (the apex is not one).
     for (name_view p = owner; p.size() > z.origin.size(); p = parent_of(p)) {
@@ -324,6 +327,11 @@ zone_model build_zone_model(const config::config& cfg, size_t index, live::live_
       throw config::config_error(e.file(), e.line(), key + ".file", e.message());
     } catch (const std::exception& e) {
       throw config::config_error(zc.pos.file, zc.pos.line, key + ".file", e.what());
+    }
+    try {
+      check_unsigned(records);
+    } catch (const zone_file_error& e) {
+      throw config::config_error(e.file(), e.line(), key + ".file", e.message());
     }
     z.record_count = records.rows.size();
     add_records(z, records);

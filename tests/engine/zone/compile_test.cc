@@ -89,6 +89,34 @@ TEST(Compile, ZoneFileErrorNamesTheZoneFile) {
   EXPECT_EQ(e.key(), "zones[0].file");
 }
 
+// design.md: a zone holding DNSSEC records is refused at load, naming the
+// file and the line of the first such record, until signed answers are
+// served (validators would judge the unsigned answers bogus).
+TEST(Compile, SignedZoneIsRefusedNamingFileAndLine) {
+  config::config cfg;
+  cfg.zones.push_back(zone_of("signed.test.", "signed.test.zone"));
+  auto e = compile_error(cfg);
+  EXPECT_NE(e.file().find("tests/data/zones/signed.test.zone"), std::string::npos) << e.what();
+  EXPECT_EQ(e.line(), 11) << "the RRSIG, the first DNSSEC record in file order: " << e.what();
+  EXPECT_EQ(e.key(), "zones[0].file");
+  EXPECT_NE(e.message().find("RRSIG"), std::string::npos) << e.what();
+  EXPECT_NE(e.message().find("signed zones are not served"), std::string::npos) << e.what();
+}
+
+TEST(Compile, DsAtDelegationDoesNotMakeTheZoneSigned) {
+  live::live_table t;
+  auto c = zone::compile(one_zone({}), t);  // core.test. has a DS at signed.core.test.
+  auto ds = ask(*c.snap, make_query("signed.core.test", 43));
+  ASSERT_TRUE(ds);
+  EXPECT_EQ(ds->answer().size(), 1u);
+}
+
+TEST(Compile, DnssecTypesCannotBeFailoverTypes) {
+  auto e = compile_error(one_zone({failover_of("x", "DNSKEY", 48, {"257 3 13 AAECAw=="}, {"257 3 13 AAECAw=="})}));
+  EXPECT_EQ(e.key(), "zones[0].failover[0].type");
+  EXPECT_NE(e.message().find("signed zones"), std::string::npos) << e.what();
+}
+
 TEST(Compile, FailoverNameCreatesNodeAndEmptyNonTerminals) {
   live::live_table t;
   auto c = zone::compile(one_zone({failover_of("a.b.fresh", "A", 1, {"192.0.2.9"}, {"192.0.2.10"})}), t);
