@@ -2,10 +2,12 @@
 // answer.h). The order of the checks is the order of design.md "DNS
 // behaviour": unreadable or QR=1 -> drop; opcode -> NOTIMP; broken ->
 // FORMERR; EDNS version -> BADVERS; class, meta types -> REFUSED; names
-// outside our zones -> REFUSED; everything else from the Snapshot.
+// outside our zones -> REFUSED; names below a DNAME synthesised (dname.h);
+// everything else from the Snapshot.
 #include "engine/core/answer.h"
 
 #include "engine/core/batch.h"
+#include "engine/core/dname.h"
 #include "engine/core/emit.h"
 #include "engine/core/lookup.h"
 #include "engine/core/parse.h"
@@ -31,9 +33,11 @@ result answer(const zone::snapshot& snap, const client& from, std::span<const ui
   if (q.qclass != wire::k_class_in ||
       (wire::is_meta_type(q.qtype) && q.qtype != wire::k_type_any))
     return emit_empty(wire::k_refused, false, q, true, out, from.max_udp);
-  const zone::response* r = lookup(snap, from, q);
-  if (!r) return emit_empty(wire::k_refused, false, q, true, out, from.max_udp);
-  return emit_response(snap, *r, q, size_limit(from, q, out.size()), from.max_udp, out);
+  found f = lookup(snap, from, q.qname, q.qtype);
+  if (f.dname_rule)
+    return emit_dname(snap, from, q, f, size_limit(from, q, out.size()), from.max_udp, out);
+  if (!f.resp) return emit_empty(wire::k_refused, false, q, true, out, from.max_udp);
+  return emit_response(snap, *f.resp, q, size_limit(from, q, out.size()), from.max_udp, out);
 }
 
 void answer_batch(const zone::snapshot& snap, std::span<batch_item> items) noexcept {

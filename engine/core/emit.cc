@@ -51,58 +51,68 @@ size_t size_limit(const client& from, const query_info& q, size_t out_size) noex
   return std::min(limit, out_size);
 }
 
+body_fit fit_body(const zone::snapshot& snap, const zone::response& r, size_t room) noexcept {
+  body_fit f;
+  if (r.body_len <= room) {
+    f.keep = r.body_len;
+    std::copy(r.count, r.count + 3, f.count);
+    return f;
+  }
+  const zone::rrset_mark* m = snap.marks() + r.marks;
+  for (uint16_t i = 0; i < r.nmarks; ++i) {
+    if (m[i].end > room) {
+      if (m[i].sect != zone::section::additional) {
+        f = body_fit{};
+        f.tc = f.empty = true;
+      } else if (m[i].flags & zone::k_mark_required_glue) {
+        f.tc = true;
+      }
+      break;
+    }
+    f.keep = m[i].end;
+    f.count[static_cast<int>(m[i].sect)] += m[i].count;
+  }
+  return f;
+}
+
+void move_shared_pointers(const zone::snapshot& snap, const zone::response& r, uint8_t* body,
+                          size_t keep, size_t qlen) noexcept {
+  if (!r.tmpl_qlen || !r.nfix) return;
+  int delta = static_cast<int>(qlen) - static_cast<int>(r.tmpl_qlen);
+  const uint16_t* fix = snap.fixups() + r.fix;
+  for (uint16_t i = 0; i < r.nfix && fix[i] < keep; ++i) {
+    uint16_t p = wire::load16(body + fix[i]);
+    wire::store16(body + fix[i], static_cast<uint16_t>(0xC000 | ((p & 0x3FFF) + delta)));
+  }
+}
+
+result finish_reply(const query_info& q, std::span<uint8_t> out, size_t size, uint16_t rcode,
+                    bool aa, bool tc, const uint16_t count[3], uint16_t max_udp) noexcept {
+  uint8_t* o = out.data();
+  const bool opt = q.edns.present;
+  if (opt) size = put_opt(o, size, q, rcode, max_udp);
+  put_header(o, q, response_flags(q, rcode, aa, tc), 1, count[0], count[1],
+             static_cast<uint16_t>(count[2] + (opt ? 1 : 0)));
+  result res;
+  res.act = action::reply;
+  res.size = static_cast<uint16_t>(size);
+  res.rcode = static_cast<uint8_t>(rcode);
+  res.truncated = tc;
+  return res;
+}
+
 result emit_response(const zone::snapshot& snap, const zone::response& r, const query_info& q,
                      size_t limit, uint16_t max_udp, std::span<uint8_t> out) noexcept {
-  result res;
   uint8_t* o = out.data();
   const size_t head = wire::k_header_size + q.question_len;
   const size_t opt = q.edns.present ? wire::k_opt_size : 0;
-  if (head + opt > limit) return res;
-  size_t keep = r.body_len;
-  uint16_t count[3] = {r.count[0], r.count[1], r.count[2]};
-  bool tc = false;
-  if (head + r.body_len + opt > limit) {
-    // Whole RR sets only: answer and authority all or nothing, then as many
-    // additional sets as fit.
-    const zone::rrset_mark* m = snap.marks() + r.marks;
-    size_t room = limit - head - opt;
-    keep = 0;
-    count[0] = count[1] = count[2] = 0;
-    for (uint16_t i = 0; i < r.nmarks; ++i) {
-      if (m[i].end > room) {
-        if (m[i].sect != zone::section::additional) {
-          keep = 0;
-          count[0] = count[1] = count[2] = 0;
-          tc = true;
-        } else if (m[i].flags & zone::k_mark_required_glue) {
-          tc = true;
-        }
-        break;
-      }
-      keep = m[i].end;
-      count[static_cast<int>(m[i].sect)] += m[i].count;
-    }
-  }
+  if (head + opt > limit) return {};
+  body_fit f = fit_body(snap, r, limit - head - opt);
   std::memcpy(o + wire::k_header_size, q.question, q.question_len);
   uint8_t* body = o + head;
-  std::memcpy(body, snap.bytes() + r.body, keep);
-  if (r.tmpl_qlen && r.nfix) {
-    int delta = static_cast<int>(q.qname.len) - static_cast<int>(r.tmpl_qlen);
-    const uint16_t* fix = snap.fixups() + r.fix;
-    for (uint16_t i = 0; i < r.nfix && fix[i] < keep; ++i) {
-      uint16_t p = wire::load16(body + fix[i]);
-      wire::store16(body + fix[i], static_cast<uint16_t>(0xC000 | ((p & 0x3FFF) + delta)));
-    }
-  }
-  size_t size = head + keep;
-  if (opt) size = put_opt(o, size, q, r.rcode, max_udp);
-  put_header(o, q, response_flags(q, r.rcode, r.aa, tc), 1, count[0], count[1],
-             static_cast<uint16_t>(count[2] + (opt ? 1 : 0)));
-  res.act = action::reply;
-  res.size = static_cast<uint16_t>(size);
-  res.rcode = r.rcode;
-  res.truncated = tc;
-  return res;
+  std::memcpy(body, snap.bytes() + r.body, f.keep);
+  move_shared_pointers(snap, r, body, f.keep, q.qname.len);
+  return finish_reply(q, out, head + f.keep, r.rcode, r.aa, f.tc, f.count, max_udp);
 }
 
 result emit_empty(uint16_t rcode, bool aa, const query_info& q, bool with_question,

@@ -24,6 +24,28 @@ size_t size_limit(const client& from, const query_info& q, size_t out_size) noex
 result emit_response(const zone::snapshot& snap, const zone::response& r, const query_info& q,
                      size_t limit, uint16_t max_udp, std::span<uint8_t> out) noexcept;
 
+// How much of a precompiled body fits in `room` bytes: whole RR sets only,
+// answer and authority all or nothing (`empty`: they did not fit, so the
+// reply is TC=1 with empty sections), then as many additional sets as fit
+// (TC when required glue is left out).
+struct body_fit {
+  size_t keep = 0;
+  uint16_t count[3] = {0, 0, 0};
+  bool tc = false;
+  bool empty = false;
+};
+body_fit fit_body(const zone::snapshot& snap, const zone::response& r, size_t room) noexcept;
+
+// Moves a shared body's compression pointers (copied to `body`, `keep`
+// bytes) for a question name of `qlen` bytes.
+void move_shared_pointers(const zone::snapshot& snap, const zone::response& r, uint8_t* body,
+                          size_t keep, size_t qlen) noexcept;
+
+// Appends OPT at `size` when the query had one and writes the header
+// (QDCOUNT 1); returns the reply.
+result finish_reply(const query_info& q, std::span<uint8_t> out, size_t size, uint16_t rcode,
+                    bool aa, bool tc, const uint16_t count[3], uint16_t max_udp) noexcept;
+
 // A response with no records: `rcode` (BADVERS included), the question if
 // `with_question`, OPT if the query had a valid one.
 result emit_empty(uint16_t rcode, bool aa, const query_info& q, bool with_question,

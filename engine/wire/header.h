@@ -46,6 +46,7 @@ enum rcode : uint16_t {
   k_nxdomain = 3,
   k_notimp = 4,
   k_refused = 5,
+  k_yxdomain = 6,  // RFC 6672 2.2: a DNAME substitution longer than 255 bytes
   k_badvers = 16,  // extended: low 4 bits in the header, high 8 in OPT
 };
 
@@ -59,6 +60,7 @@ enum rr_type : uint16_t {
   k_type_txt = 16,
   k_type_aaaa = 28,
   k_type_srv = 33,
+  k_type_dname = 39,
   k_type_opt = 41,
   k_type_ds = 43,
   k_type_ixfr = 251,

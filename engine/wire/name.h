@@ -42,6 +42,29 @@ bool skip_name(reader& r) noexcept;
 // is not a well-formed uncompressed name.
 size_t name_length(const uint8_t* p, size_t max) noexcept;
 
+// The RDATA names that responses may compress (RFC 3597 section 4 keeps
+// compression to the RFC 1035 types): `count` names back to back from
+// `offset` (count 0: none). The compiler compresses exactly these; the
+// packet core finds them again when it moves a precompiled body.
+struct rdata_names {
+  uint8_t offset = 0;
+  uint8_t count = 0;
+};
+inline constexpr rdata_names compressible_names(uint16_t type) noexcept {
+  switch (type) {
+    case 2:   // NS
+    case 5:   // CNAME
+    case 12:  // PTR
+      return {0, 1};
+    case 15:  // MX: preference, exchange
+      return {2, 1};
+    case 6:   // SOA: mname, rname
+      return {0, 2};
+    default:
+      return {0, 0};
+  }
+}
+
 // Case-insensitive equality of two uncompressed wire names of length len.
 bool name_equal(const uint8_t* a, const uint8_t* b, size_t len) noexcept;
 

@@ -100,37 +100,20 @@ void encoder::put_name(const uint8_t* name, size_t len, bool allow_whole_questio
 }
 
 void encoder::put_rdata(uint16_t type, const uint8_t* p, size_t n) {
-  auto name_at = [&](size_t off) -> size_t {
+  wire::rdata_names names = wire::compressible_names(type);
+  if (names.count == 0 || n <= names.offset) {
+    msg_.insert(msg_.end(), p, p + n);
+    return;
+  }
+  msg_.insert(msg_.end(), p, p + names.offset);
+  size_t off = names.offset;
+  for (uint8_t k = 0; k < names.count; ++k) {
     size_t l = off < n ? wire::name_length(p + off, n - off) : 0;
     if (l == 0) throw std::invalid_argument("malformed name in RDATA");
     put_name(p + off, l, false);
-    return off + l;
-  };
-  switch (type) {
-    case wire::k_type_ns:
-    case wire::k_type_cname:
-    case wire::k_type_ptr: {
-      size_t end = name_at(0);
-      msg_.insert(msg_.end(), p + end, p + n);
-      return;
-    }
-    case wire::k_type_mx: {
-      if (n < 3) break;
-      msg_.insert(msg_.end(), p, p + 2);
-      size_t end = name_at(2);
-      msg_.insert(msg_.end(), p + end, p + n);
-      return;
-    }
-    case wire::k_type_soa: {
-      size_t end = name_at(0);
-      end = name_at(end);
-      msg_.insert(msg_.end(), p + end, p + n);
-      return;
-    }
-    default:
-      break;
+    off += l;
   }
-  msg_.insert(msg_.end(), p, p + n);
+  msg_.insert(msg_.end(), p + off, p + n);
 }
 
 void encoder::rrset(section s, name_view owner, bool owner_is_qname, uint16_t type, uint32_t ttl,

@@ -20,7 +20,7 @@ struct variant {
 };
 
 struct resolution {
-  enum kind_t { none, exact, wildcard, delegation, nxdomain } kind = none;
+  enum kind_t { none, exact, wildcard, delegation, dname, nxdomain } kind = none;
   const zone_model* zone = nullptr;
   const node* n = nullptr;
 };
@@ -71,21 +71,29 @@ void for_each_rdata(rdata_run run, F&& f) {
 }
 
 // Where `name` leads inside zone `z`, as the packet core would find it.
+// dname: a proper ancestor owns a DNAME (r.n), so the name is redirected.
 resolution resolve_in(const zone_model& z, name_view name) {
   resolution r;
   r.zone = &z;
   if (!is_subdomain(name, z.origin)) return r;
   for (name_view p = name;; p = parent_of(p)) {
     if (const node* n = z.find(p)) {
-      if (n->delegation || n->occluded) {
-        name_view c = p;  // walk up to the cut
-        const node* cut = n;
-        while (!cut->delegation) {
+      if (n->occluded) {
+        name_view c = p;  // walk up to the cut or DNAME owner that hides it
+        const node* a = n;
+        while (a && a->occluded && c.size() > z.origin.size()) {
           c = parent_of(c);
-          cut = z.find(c);
+          a = z.find(c);
         }
+        if (!a || a->occluded) return r;
+        r.kind = a->delegation ? resolution::delegation : resolution::dname;
+        r.n = a;
+      } else if (n->delegation) {
         r.kind = resolution::delegation;
-        r.n = cut;
+        r.n = n;
+      } else if (n->dname && p.size() != name.size()) {
+        r.kind = resolution::dname;
+        r.n = n;
       } else if (p.size() == name.size()) {
         r.kind = resolution::exact;
         r.n = n;
@@ -99,6 +107,20 @@ resolution resolve_in(const zone_model& z, name_view name) {
     }
     if (p.size() <= z.origin.size()) return r;
   }
+}
+
+// RFC 6672 2.2: `name` with the DNAME owner (its last `owner_len` bytes)
+// replaced by the DNAME's target `rd`, lower-cased; empty if the result
+// would be longer than 255 bytes (YXDOMAIN).
+name_buf substitute(name_view name, size_t owner_len, std::span<const uint8_t> rd) {
+  name_buf t = lower_target(rd);
+  name_buf out;
+  size_t prefix = name.size() - owner_len;
+  if (t.len == 0 || prefix + t.len > wire::k_max_name) return out;
+  std::memcpy(out.b, name.data(), prefix);
+  std::memcpy(out.b + prefix, t.b, t.len);
+  out.len = prefix + t.len;
+  return out;
 }
 
 uint32_t soa_min_ttl(const zone_model& z, const rr_set& soa) {
@@ -157,6 +179,7 @@ class zone_compiler {
   uint32_t variants(Build&& build, uint32_t& aux);
   void chain_end_types(const node& n, type_list& types);
   void compile_node(const node& n);
+  uint32_t add_dname_rule(const rr_set& dname);
   size_t expected_entries() const;
 
   compile_world& world_;
@@ -257,6 +280,27 @@ const body& zone_compiler::answer(const node& n, uint16_t qtype, bool shared, va
     first = false;
     name_buf target = lower_target(z->first_rdata(*cname));
     resolution r = resolve_target(*z, target.view());
+    // RFC 6672: a target below a DNAME gets the DNAME and a CNAME
+    // synthesised for it, then the substituted name is looked up.
+    while (r.kind == resolution::dname && hop < 16) {
+      ++hop;
+      const rr_set* dn = r.zone->set(*r.n, wire::k_type_dname);
+      name_view dn_owner = r.zone->name(*r.n);
+      e_.rrset(section::answer, dn_owner, false, wire::k_type_dname, dn->ttl, r.zone->rdatas(*dn));
+      name_buf next = substitute(target.view(), dn_owner.size(), r.zone->first_rdata(*dn));
+      if (next.len == 0) {
+        rcode = wire::k_yxdomain;
+        break;
+      }
+      uint8_t run[2 + wire::k_max_name];
+      auto len = static_cast<uint16_t>(next.len);
+      std::memcpy(run, &len, 2);
+      std::memcpy(run + 2, next.b, next.len);
+      e_.rrset(section::answer, target.view(), false, wire::k_type_cname, dn->ttl, {run, 1});
+      target = next;
+      r = resolve_target(*r.zone, target.view());
+    }
+    if (rcode == wire::k_yxdomain || r.kind == resolution::dname) break;
     if (r.kind == resolution::nxdomain) {
       rcode = wire::k_nxdomain;
       add_negative(*r.zone);
@@ -340,6 +384,12 @@ void zone_compiler::chain_end_types(const node& n, type_list& types) {
       }
       name_buf t = lower_target(z->first_rdata(*c));
       resolution r = resolve_target(*z, t.view());
+      while (r.kind == resolution::dname && ++hop < 16) {
+        const rr_set* dn = r.zone->set(*r.n, wire::k_type_dname);
+        t = substitute(t.view(), r.zone->name(*r.n).size(), r.zone->first_rdata(*dn));
+        if (t.len == 0) break;
+        r = resolve_target(*r.zone, t.view());
+      }
       if (r.kind != resolution::exact && r.kind != resolution::wildcard) break;
       z = r.zone;
       cur = r.n;
@@ -363,6 +413,13 @@ void zone_compiler::compile_node(const node& n) {
                       resp, aux});
   };
   uint8_t node_flags = n.wildcard_parent ? k_entry_wildcard_parent : 0;
+  uint32_t node_aux = k_no_slot;
+  if (n.dname) {
+    // Names below are redirected (the core synthesises their CNAME); a
+    // wildcard child is occluded like any other name below.
+    node_flags = k_entry_dname;
+    node_aux = add_dname_rule(*z_.set(n, wire::k_type_dname));
+  }
 
   if (n.delegation) {
     uint32_t exact = out_.add_response(referral(n, name, false));
@@ -407,12 +464,23 @@ void zone_compiler::compile_node(const node& n) {
     const auto* dc = find_done(wire::k_type_cname);
     add(wire::k_type_any, 0, (*dc)[1], (*dc)[2]);
   } else {
-    add(0, node_flags, nodata_, k_no_slot);
+    add(0, node_flags, nodata_, node_aux);
     if (!types.v.empty() && !types.contains(wire::k_type_any)) {
       const auto* d = find_done(types.v.front());
       add(wire::k_type_any, 0, (*d)[1], (*d)[2]);
     }
   }
+}
+
+// The dname_rule of a DNAME owner (layout in snapshot.h).
+uint32_t zone_compiler::add_dname_rule(const rr_set& dname) {
+  std::span<const uint8_t> target = z_.first_rdata(dname);
+  uint8_t rule[k_dname_rule_header + wire::k_max_name];
+  uint8_t* p = rule;
+  wire::store32(p, dname.ttl);
+  p[4] = static_cast<uint8_t>(target.size());
+  std::memcpy(p + k_dname_rule_header, target.data(), target.size());
+  return out_.add_name({rule, k_dname_rule_header + target.size()});
 }
 
 // Entries the zone will have: exact for names without a CNAME, a guess for

@@ -72,6 +72,7 @@ inline constexpr uint32_t k_no_slot = 0xFFFFFFFF;
 inline constexpr uint8_t k_entry_delegation = 1;   // node entry of a zone cut
 inline constexpr uint8_t k_entry_wildcard_parent = 2;  // node entry of a name with a "*" child
 inline constexpr uint8_t k_entry_wildcard = 4;     // entry keyed by the closest encloser of a wildcard
+inline constexpr uint8_t k_entry_dname = 8;        // node entry of a DNAME owner; aux: its dname_rule
 
 struct entry {
   uint64_t hash = 0;        // 0 = empty bucket
@@ -82,9 +83,16 @@ struct entry {
   uint32_t resp = 0;        // offset of the response in bytes(); with a slot, the
                             // offset of k_slot_states response offsets
   uint32_t aux = k_no_slot; // delegation node: the referral for names below the cut;
+                            // DNAME owner's node: its dname_rule offset;
                             // otherwise the failover slot index or k_no_slot
 };
 static_assert(sizeof(entry) == 24);
+
+// A DNAME owner's substitution (RFC 6672), read by the packet core for
+// names below the owner: at dname_rule offset in bytes(), the DNAME's TTL
+// (4 bytes, network order), the target's wire length (1 byte), then the
+// target as written in the zone (uncompressed, as RFC 6672 2.5 requires).
+inline constexpr size_t k_dname_rule_header = 5;
 
 struct zone_table {
   uint32_t first = 0;       // entries [first, first + mask + 1)
@@ -144,7 +152,7 @@ class snapshot {
   // The response for an entry, following its failover slot.
   const response& response_of(const entry& e) const noexcept {
     uint32_t off = e.resp;
-    if (!(e.flags & k_entry_delegation) && e.aux != k_no_slot) {
+    if (!(e.flags & (k_entry_delegation | k_entry_dname)) && e.aux != k_no_slot) {
       uint32_t state = static_cast<uint32_t>(slots_[e.aux]->load());
       __builtin_memcpy(&off, bytes_.data() + e.resp + 4 * state, 4);
     }

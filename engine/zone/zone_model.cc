@@ -220,6 +220,8 @@ void apply_failover(zone_model& z, const config::zone_config& zc, size_t zi,
     if (type == 0) fail(".type", "a record type expected, got " + f.type);
     if (type == wire::k_type_soa || type == wire::k_type_ns)
       fail(".type", "SOA and NS cannot be failover types");
+    if (type == wire::k_type_dname)
+      fail(".type", "DNAME cannot be a failover type (it would change which names exist)");
     if (is_dnssec_type(type))
       fail(".type", f.type + " cannot be a failover type (signed zones are not served yet)");
     if (wire::is_meta_type(type)) fail(".type", "a data type expected, got " + f.type);
@@ -231,6 +233,17 @@ void apply_failover(zone_model& z, const config::zone_config& zc, size_t zi,
         fail(".name", "a failover name cannot be at or below the delegation " +
                           name_to_text(p.data(), p.size()) + " (" + z.file(*ns) + ":" +
                           std::to_string(ns->line) + ")");
+    }
+    // Below a DNAME (the apex included): the name would never be answered.
+    for (name_view p = parent_of(owner); p.size() >= z.origin.size() && p.size() < owner.size();
+         p = parent_of(p)) {
+      const node* n = z.find(p);
+      const rr_set* dn = n ? z.set(*n, wire::k_type_dname) : nullptr;
+      if (dn)
+        fail(".name", "a failover name cannot be below the DNAME at " +
+                          name_to_text(p.data(), p.size()) + " (" + z.file(*dn) + ":" +
+                          std::to_string(dn->line) + "), which redirects every name under it");
+      if (p.size() == z.origin.size()) break;
     }
     uint32_t ni = node_at(z, owner);
     {
@@ -362,7 +375,10 @@ zone_model build_zone_model(const config::config& cfg, size_t index, live::live_
   bool any_delegation = false;
   for (node& n : z.nodes) {
     n.delegation = n.name_len > z.origin.size() && z.set(n, wire::k_type_ns);
-    any_delegation |= n.delegation;
+    // A DNAME at a wildcard owner redirects nothing (RFC 4592 4.4).
+    bool wild = n.name_len > 2 && z.names[n.name] == 1 && z.names[n.name + 1] == '*';
+    n.dname = !n.delegation && !wild && z.set(n, wire::k_type_dname);
+    any_delegation |= n.delegation || n.dname;
   }
   for (size_t i = 0; i < named; ++i) {
     name_view own = z.name(z.nodes[i]);
@@ -373,12 +389,14 @@ zone_model build_zone_model(const config::config& cfg, size_t index, live::live_
   }
   if (any_delegation)
     for (node& n : z.nodes)
-      for (name_view p = parent_of(z.name(n)); p.size() > z.origin.size(); p = parent_of(p)) {
+      for (name_view p = parent_of(z.name(n)); p.size() >= z.origin.size() && p.size() < n.name_len;
+           p = parent_of(p)) {
         const node* a = z.find(p);
-        if (a && a->delegation) {
+        if (a && (a->delegation || a->dname)) {
           n.occluded = true;
           break;
         }
+        if (p.size() == z.origin.size()) break;
       }
   z.soa = z.set(*z.find(z.origin), wire::k_type_soa);
   return z;

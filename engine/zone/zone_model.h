@@ -4,7 +4,9 @@
 // build_zone_model() groups a zone file's records into RR sets per owner,
 // applies the zone's failover entries (each becomes a failover set bound to
 // a slot), creates the empty non-terminals above every name, and marks
-// delegations, names below them (occluded) and wildcard parents. Every
+// delegations, DNAME owners, the names below either (occluded: RFC 6672 2.4
+// lets a server load data below a DNAME if it never answers from it) and
+// wildcard parents. Every
 // mistake is a config::config_error naming file, line and key.
 //
 // Layout: flat arrays, no heap object per name or RR set (a zone of a
@@ -53,8 +55,9 @@ struct node {
   uint32_t name = 0;        // offset in zone_model::names (lower-cased wire)
   uint8_t name_len = 0;
   bool delegation = false;  // NS below the apex
-  bool occluded = false;    // at or below a delegation, not the cut itself
+  bool occluded = false;    // below a delegation or a DNAME owner, not the owner itself
   bool wildcard_parent = false;
+  bool dname = false;       // has a DNAME (RFC 6672) and is not a cut: names below it are redirected
   uint16_t nsets = 0;
   uint32_t sets = 0;        // first static set in zone_model::sets, sorted by type
   uint32_t failover = k_none;  // first failover set in zone_model::failover

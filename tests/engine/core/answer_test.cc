@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "engine/core/batch.h"
+#include "engine/core/dname.h"
 #include "tests/engine/core/dns_test_util.h"
 
 namespace hadns::test {
@@ -563,6 +564,190 @@ TEST_F(Answer, BatchMatchesSingleAnswers) {
     EXPECT_TRUE(std::equal(single.begin(), single.begin() + r.size, outs[i].begin()));
   }
   EXPECT_EQ(items[3].res.act, core::action::drop);
+}
+
+// RFC 6672 DNAME, compiled from tests/data/zones/dname.test.zone with
+// other.test. served too.
+class Dname : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    config::config cfg;
+    cfg.zones.push_back(zone_of("dname.test.", "dname.test.zone"));
+    cfg.zones.push_back(zone_of("other.test.", "other.test.zone"));
+    table_ = new live::live_table;
+    compiled_ = new zone::compiled(zone::compile(cfg, *table_));
+  }
+  static void TearDownTestSuite() {
+    delete compiled_;
+    delete table_;
+  }
+  static message q(const std::string& name, uint16_t type, query_opts o = {},
+                   const core::client& from = client_v4()) {
+    auto m = ask(*compiled_->snap, make_query(name, type, o), from);
+    if (!m) throw std::runtime_error("dropped");
+    return *m;
+  }
+  // "owner type target-or-rdata-size" per answer RR, for compact checks.
+  static std::vector<std::string> rrs(const std::vector<rr>& section) {
+    std::vector<std::string> out;
+    for (const rr& r : section)
+      out.push_back(r.owner + " " + std::to_string(r.type) + " " +
+                    (r.target.empty() ? std::to_string(r.rdata.size()) : r.target));
+    return out;
+  }
+  static std::string dname_target(const rr& r) {
+    size_t pos = 0;
+    return read_name(r.rdata, pos, true);
+  }
+  static inline live::live_table* table_ = nullptr;
+  static inline zone::compiled* compiled_ = nullptr;
+};
+
+TEST_F(Dname, NameBelowOwnerGetsDnameSynthesisedCnameAndTheTargetsAnswer) {
+  message m = q("WWW.Dept.dname.test", 1);
+  EXPECT_EQ(m.rcode(), 0);
+  EXPECT_TRUE(m.aa());
+  EXPECT_EQ(m.qname, "WWW.Dept.dname.test.");
+  ASSERT_EQ(m.answer().size(), 3u);
+  EXPECT_EQ(m.answer()[0].owner, "dept.dname.test.");
+  EXPECT_EQ(m.answer()[0].type, 39);
+  EXPECT_EQ(dname_target(m.answer()[0]), "new.dname.test.");
+  EXPECT_EQ(m.answer()[1].owner, "www.dept.dname.test.");
+  EXPECT_EQ(m.answer()[1].type, 5);
+  EXPECT_EQ(m.answer()[1].target, "www.new.dname.test.");
+  EXPECT_EQ(m.answer()[1].ttl, 600u) << "the DNAME's TTL";
+  EXPECT_EQ(m.answer()[2].owner, "www.new.dname.test.");
+  EXPECT_EQ(m.answer()[2].type, 1);
+  EXPECT_TRUE(m.authority().empty());
+}
+
+TEST_F(Dname, TheOwnerAnswersNormally) {
+  message a = q("dept.dname.test", 1);
+  ASSERT_EQ(a.answer().size(), 1u);
+  EXPECT_EQ(a.answer()[0].type, 1);
+  message d = q("dept.dname.test", 39);
+  ASSERT_EQ(d.answer().size(), 1u);
+  EXPECT_EQ(dname_target(d.answer()[0]), "new.dname.test.");
+  message nodata = q("dept.dname.test", 28);
+  EXPECT_EQ(nodata.rcode(), 0);
+  EXPECT_TRUE(nodata.answer().empty());
+  EXPECT_EQ(nodata.authority().size(), 1u);
+}
+
+TEST_F(Dname, DataBelowTheOwnerIsOccluded) {
+  for (const char* name : {"occluded.dept.dname.test", "nothing.dept.dname.test"}) {
+    message m = q(name, 1);
+    EXPECT_EQ(m.rcode(), 3) << name << ": the substituted name does not exist";
+    ASSERT_EQ(m.answer().size(), 2u) << name;
+    EXPECT_EQ(m.answer()[0].type, 39);
+    EXPECT_EQ(m.answer()[1].type, 5);
+    ASSERT_EQ(m.authority().size(), 1u);
+    EXPECT_EQ(m.authority()[0].owner, "dname.test.");
+    EXPECT_EQ(m.authority()[0].target, "ns1.dname.test.");
+  }
+}
+
+TEST_F(Dname, ChainFollowsThroughCnamesWildcardsAndAdditional) {
+  EXPECT_EQ(rrs(q("alias.dept.dname.test", 28).answer()),
+            (std::vector<std::string>{"dept.dname.test. 39 16", "alias.dept.dname.test. 5 alias.new.dname.test.",
+                                      "alias.new.dname.test. 5 www.new.dname.test.",
+                                      "www.new.dname.test. 28 16"}));
+  EXPECT_EQ(rrs(q("a.b.wild.dept.dname.test", 1).answer()),
+            (std::vector<std::string>{"dept.dname.test. 39 16",
+                                      "a.b.wild.dept.dname.test. 5 a.b.wild.new.dname.test.",
+                                      "a.b.wild.new.dname.test. 1 4"}));
+  message mx = q("mail.dept.dname.test", 15);
+  ASSERT_EQ(mx.answer().size(), 3u);
+  EXPECT_EQ(mx.answer()[2].target, "www.new.dname.test.");
+  EXPECT_EQ(rrs(mx.additional()), (std::vector<std::string>{"www.new.dname.test. 1 4",
+                                                            "www.new.dname.test. 28 16"}));
+}
+
+TEST_F(Dname, TargetInAnotherZoneWeServe) {
+  EXPECT_EQ(rrs(q("host.cross.dname.test", 1).answer()),
+            (std::vector<std::string>{"cross.dname.test. 39 12", "host.cross.dname.test. 5 host.other.test.",
+                                      "host.other.test. 1 4"}));
+  message nx = q("nx.cross.dname.test", 1);
+  EXPECT_EQ(nx.rcode(), 3);
+  ASSERT_EQ(nx.authority().size(), 1u);
+  EXPECT_EQ(nx.authority()[0].owner, "other.test.");
+}
+
+TEST_F(Dname, TargetOutsideOurZonesEndsAtTheCname) {
+  message m = q("host.ext.dname.test", 1);
+  EXPECT_EQ(m.rcode(), 0);
+  EXPECT_TRUE(m.aa());
+  EXPECT_EQ(rrs(m.answer()), (std::vector<std::string>{"ext.dname.test. 39 13",
+                                                       "host.ext.dname.test. 5 host.example.net."}));
+  EXPECT_TRUE(m.authority().empty());
+}
+
+TEST_F(Dname, CnameQueryGetsDnameAndCnameOnly) {
+  message m = q("www.dept.dname.test", 5);
+  EXPECT_EQ(m.rcode(), 0);
+  EXPECT_EQ(m.answer().size(), 2u);
+  EXPECT_TRUE(m.authority().empty());
+}
+
+TEST_F(Dname, TargetBelowADelegationGetsTheReferralWithAa) {
+  message m = q("ns.todeleg.dname.test", 1);
+  EXPECT_TRUE(m.aa());
+  EXPECT_EQ(m.answer().size(), 2u);
+  EXPECT_EQ(rrs(m.authority()), std::vector<std::string>{"sub.dname.test. 2 ns.sub.dname.test."});
+  EXPECT_EQ(rrs(m.additional()), std::vector<std::string>{"ns.sub.dname.test. 1 4"});
+}
+
+TEST_F(Dname, DnameToDnameAndCnameIntoDname) {
+  EXPECT_EQ(rrs(q("www.chain.dname.test", 1).answer()),
+            (std::vector<std::string>{"chain.dname.test. 39 17", "www.chain.dname.test. 5 www.dept.dname.test.",
+                                      "dept.dname.test. 39 16", "www.dept.dname.test. 5 www.new.dname.test.",
+                                      "www.new.dname.test. 1 4"}));
+  EXPECT_EQ(rrs(q("tocname.dname.test", 1).answer()),
+            (std::vector<std::string>{"tocname.dname.test. 5 www.dept.dname.test.", "dept.dname.test. 39 16",
+                                      "www.dept.dname.test. 5 www.new.dname.test.", "www.new.dname.test. 1 4"}));
+}
+
+TEST_F(Dname, DnameIntoItsOwnSubtreeTerminates) {
+  message m = q("a.self.dname.test", 1);
+  EXPECT_EQ(m.answer()[0].type, 39);
+  EXPECT_LE(m.answer().size(), size_t(1 + core::k_max_dname_steps));
+  for (size_t i = 1; i < m.answer().size(); ++i) EXPECT_EQ(m.answer()[i].type, 5);
+}
+
+TEST_F(Dname, SubstitutionOver255BytesIsYxdomain) {
+  std::string p50(50, 'p');
+  message fits = q("qq." + p50 + ".long.dname.test", 1, {}, client_v4("192.0.2.200", transport::tcp));
+  EXPECT_EQ(fits.rcode(), 0);
+  ASSERT_EQ(fits.answer().size(), 2u);
+  EXPECT_EQ(fits.answer()[1].target.size(), 254u) << "255 bytes on the wire";
+  message over = q("qqqqq." + p50 + ".long.dname.test", 1, {}, client_v4("192.0.2.200", transport::tcp));
+  EXPECT_EQ(over.rcode(), 6);
+  EXPECT_TRUE(over.aa());
+  ASSERT_EQ(over.answer().size(), 1u);
+  EXPECT_EQ(over.answer()[0].type, 39);
+  message udp = q("qq." + p50 + ".long.dname.test", 1);
+  EXPECT_TRUE(udp.tc()) << "does not fit 512 bytes";
+  EXPECT_TRUE(udp.answer().empty());
+  EXPECT_LE(udp.size, 512u);
+}
+
+TEST_F(Dname, NeverWritesOutsideTheOutputSpan) {
+  std::string p50(50, 'p');
+  for (const std::string& name : {"qq." + p50 + ".long.dname.test", std::string("a.self.dname.test"),
+                                  std::string("mail.dept.dname.test")}) {
+    for (size_t size : {512u, 600u}) {
+      std::vector<uint8_t> buf(size + 64, 0xAB);
+      auto query = make_query(name, 15, {.edns = true, .udp = 4096});
+      core::client c = client_v4();
+      c.max_udp = static_cast<uint16_t>(size);
+      core::result r = core::answer(*compiled_->snap, c, query, std::span<uint8_t>(buf.data(), size));
+      ASSERT_EQ(r.act, core::action::reply);
+      EXPECT_LE(r.size, size);
+      EXPECT_TRUE(std::all_of(buf.begin() + static_cast<long>(size), buf.end(), [](uint8_t b) { return b == 0xAB; }));
+      buf.resize(r.size);
+      EXPECT_NO_THROW(parse_message(buf)) << name;
+    }
+  }
 }
 
 }  // namespace
