@@ -117,6 +117,31 @@ TEST(Compile, DnssecTypesCannotBeFailoverTypes) {
   EXPECT_NE(e.message().find("signed zones"), std::string::npos) << e.what();
 }
 
+// A failover name below a DNAME would never be answered: a config error
+// naming the failover entry and the DNAME's file and line.
+TEST(Compile, FailoverBelowDnameIsErrorNamingBoth) {
+  config::config cfg;
+  auto z = zone_of("dname.test.", "dname.test.zone");
+  z.failover.push_back(failover_of("app.dept", "A", 1, {"192.0.2.9"}, {"192.0.2.10"}, 60));
+  cfg.zones.push_back(z);
+  auto e = compile_error(cfg);
+  EXPECT_EQ(e.line(), 60);
+  EXPECT_EQ(e.key(), "zones[0].failover[0].name");
+  EXPECT_NE(e.message().find("dept.dname.test."), std::string::npos) << e.what();
+  EXPECT_NE(e.message().find("dname.test.zone:9"), std::string::npos) << e.what();
+  auto owner = zone_of("dname.test.", "dname.test.zone");
+  owner.failover.push_back(failover_of("dept", "TXT", 16, {"\"a\""}, {"\"b\""}));
+  config::config ok;
+  ok.zones.push_back(owner);
+  live::live_table t;
+  EXPECT_NO_THROW(zone::compile(ok, t)) << "the owner itself may hold failover sets";
+  auto dn = zone_of("dname.test.", "dname.test.zone");
+  dn.failover.push_back(failover_of("x", "DNAME", 39, {"new"}, {"www.new"}));
+  config::config bad;
+  bad.zones.push_back(dn);
+  EXPECT_EQ(compile_error(bad).key(), "zones[0].failover[0].type");
+}
+
 TEST(Compile, FailoverNameCreatesNodeAndEmptyNonTerminals) {
   live::live_table t;
   auto c = zone::compile(one_zone({failover_of("a.b.fresh", "A", 1, {"192.0.2.9"}, {"192.0.2.10"})}), t);
