@@ -97,6 +97,40 @@ struct owner_info {
   size_t first_other = SIZE_MAX;
 };
 
+// RFC 6672 2.4 and 2.3: one DNAME per owner, and no NS beside it except
+// at the apex (a DNAME at a cut would be the child's data). Throws at the
+// later record of the pair, naming the other.
+void check_dname_owners(const record_table& t, const std::vector<bool>& drop) {
+  const pod_array<record_row>& rows = t.rows;
+  std::unordered_map<std::string_view, size_t> first_dname;
+  std::string_view apex;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (drop[i]) continue;
+    if (rows[i].type == KNOT_RRTYPE_SOA) apex = view(t.owner(rows[i]));
+    if (rows[i].type != KNOT_RRTYPE_DNAME) continue;
+    auto [it, fresh] = first_dname.emplace(view(t.owner(rows[i])), i);
+    if (!fresh)
+      throw zone_file_error(t.files[rows[i].file], rows[i].line,
+                            "more than one DNAME at " +
+                                name_to_text(t.names.data() + rows[i].owner, rows[i].owner_len) +
+                                " (another at " + where(t, it->second) + ")");
+  }
+  if (first_dname.empty()) return;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (drop[i] || rows[i].type != KNOT_RRTYPE_NS) continue;
+    std::string_view owner = view(t.owner(rows[i]));
+    if (owner == apex) continue;
+    auto it = first_dname.find(owner);
+    if (it == first_dname.end()) continue;
+    size_t later = std::max(i, it->second), earlier = std::min(i, it->second);
+    throw zone_file_error(t.files[rows[later].file], rows[later].line,
+                          "DNAME and NS at " +
+                              name_to_text(t.names.data() + rows[i].owner, rows[i].owner_len) +
+                              ", below the apex: " + type_to_name(rows[later].type) + " here, " +
+                              type_to_name(rows[earlier].type) + " at " + where(t, earlier));
+  }
+}
+
 }  // namespace
 
 bool is_dnssec_type(uint16_t type) {
@@ -173,6 +207,8 @@ void check_zone_records(record_table& t) {
     }
     if (bad != SIZE_MAX) throw zone_file_error(t.files[records[bad].file], records[bad].line, message);
   }
+
+  check_dname_owners(t, drop);
 
   size_t w = 0;
   for (size_t r = 0; r < records.size(); ++r) {

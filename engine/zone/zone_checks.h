@@ -1,6 +1,7 @@
 // engine/zone/zone_checks.h -- checks on a whole zone file's records that
 // no single record can fail on its own: CNAME and other data at one owner,
-// more than one CNAME, and exact duplicates (dropped, RFC 2181 section 5);
+// more than one CNAME or DNAME, DNAME beside NS below the apex, and exact
+// duplicates (dropped, RFC 2181 section 5);
 // and, for the compiler, whether a zone is signed. Internal to engine/zone.
 #pragma once
 

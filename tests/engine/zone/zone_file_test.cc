@@ -204,6 +204,8 @@ INSTANTIATE_TEST_SUITE_P(
         broken_case{"cname_other.zone", "cname_other.zone", 6, "CNAME and other data"},
         broken_case{"cname_after_other.zone", "cname_after_other.zone", 5, "A at "},
         broken_case{"cname_twice.zone", "cname_twice.zone", 5, "more than one CNAME"},
+        broken_case{"dname_twice.zone", "dname_twice.zone", 5, "more than one DNAME at old.broken.test. (another at "},
+        broken_case{"dname_ns.zone", "dname_ns.zone", 7, "DNAME and NS at cut.broken.test., below the apex"},
         broken_case{"out_of_zone.zone", "out_of_zone.zone", 4, "outside the zone broken.test."},
         broken_case{"suffix_not_zone.zone", "suffix_not_zone.zone", 4, "outside the zone"},
         broken_case{"class_ch.zone", "class_ch.zone", 4, "class CH is not supported"},
