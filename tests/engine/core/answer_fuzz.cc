@@ -1,6 +1,7 @@
 // tests/engine/core/answer_fuzz.cc -- libFuzzer target for the packet core:
 // arbitrary bytes as a query from an arbitrary client over UDP or TCP,
-// against the test zones (wildcards, delegations, chains, failover, views).
+// against the test zones (wildcards, delegations, chains, DNAME, failover,
+// views).
 // The core must never crash, read or write outside its spans, or produce a
 // reply that is not a well-formed message no larger than its limit.
 #include <arpa/inet.h>
@@ -48,6 +49,7 @@ struct world {
     cfg.zones.push_back(priv);
     cfg.zones.push_back(zone("other.test.", "other.test.zone"));
     cfg.zones.push_back(zone("child.core.test.", "child.core.test.zone"));
+    cfg.zones.push_back(zone("dname.test.", "dname.test.zone"));
     c = zone::compile(cfg, table);
   }
 };
