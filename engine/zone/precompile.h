@@ -6,8 +6,10 @@
 // the chain for types the target lacks, or a referral at a cut), ANY (RFC
 // 8482: the lowest type present). Per zone: NXDOMAIN and NODATA, shared by
 // every name. Wildcards (RFC 4592) are compiled as shared bodies keyed by
-// their closest encloser. Answers holding a failover set are compiled once
-// per slot state. Compile time only.
+// their closest encloser. A DNAME owner's node entry carries its rule (the
+// packet core synthesises answers below it); a CNAME chain that reaches a
+// name below a DNAME is substituted here, at compile time. Answers holding
+// a failover set are compiled once per slot state. Compile time only.
 #pragma once
 
 #include <vector>
