@@ -69,8 +69,8 @@ void control_server::routes() {
   auto& s = *server_;
 
   // A POST without Content-Length or chunked encoding: cpp-httplib would
-  // wait for a body until the client closes and then send an empty 400.
-  // Refuse it at once, in JSON like every other error.
+  // wait for a body until its read timeout or the client closes, then send
+  // an empty 400. Refuse it at once, in JSON like every other error.
   s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     if (req.method != "POST" || req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))
       return httplib::Server::HandlerResponse::Unhandled;
