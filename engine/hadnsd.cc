@@ -9,7 +9,7 @@
 //
 // Threads: main() owns the signals (signalfd), SIGHUP reloads and Snapshot
 // reclamation; shard threads answer; the probe thread flips slots; the
-// control listener's one worker serves HTTP.
+// control listener's workers (one per connection) serve HTTP.
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>

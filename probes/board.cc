@@ -26,7 +26,7 @@ std::string override_text(const override_entry& o) {
 }  // namespace
 
 board::board(log_fn log) : log_(std::move(log)) {
-  if (!log_) log_ = [](const std::string&) {};
+  if (!log_) log_ = [](log_level, const std::string&) {};
 }
 
 void board::configure(const std::vector<check_spec>& specs,
@@ -39,7 +39,7 @@ void board::configure(const std::vector<check_spec>& specs,
       entry = std::move(old->second);
       if (!(entry.spec == spec)) {
         entry.verdict = restart_counters(entry.verdict);
-        log_(fmt::format("health check {}: definition changed, counters restarted", spec.name));
+        log_(log_level::info, fmt::format("health check {}: definition changed, counters restarted", spec.name));
       }
       checks_.erase(old);
     } else {
@@ -51,7 +51,7 @@ void board::configure(const std::vector<check_spec>& specs,
   }
   for (const auto& [name, entry] : checks_) {
     if (entry.override_state)
-      log_(fmt::format("override on {} dropped: check removed ({})", name,
+      log_(log_level::info, fmt::format("override on {} dropped: check removed ({})", name,
                        override_text(*entry.override_state)));
   }
   checks_ = std::move(next);
@@ -93,9 +93,9 @@ bool board::set_override(const std::string& check, std::optional<override_entry>
   if (it == checks_.end()) return false;
   check_entry& c = it->second;
   if (o) {
-    log_(fmt::format("override on {}: {}", check, override_text(*o)));
+    log_(log_level::info, fmt::format("override on {}: {}", check, override_text(*o)));
   } else if (c.override_state) {
-    log_(fmt::format("override on {} released", check));
+    log_(log_level::info, fmt::format("override on {} released", check));
     c.note = "override released";
   }
   c.override_state = o;
@@ -107,11 +107,11 @@ void board::restore_overrides(const std::map<std::string, override_entry>& saved
   for (const auto& [name, o] : saved) {
     auto it = checks_.find(name);
     if (it == checks_.end()) {
-      log_(fmt::format("override on {} dropped: no such check ({})", name, override_text(o)));
+      log_(log_level::warn, fmt::format("override on {} dropped: no such check ({})", name, override_text(o)));
     } else if (!override_active(o, now.wall)) {
-      log_(fmt::format("override on {} dropped: expired ({})", name, override_text(o)));
+      log_(log_level::info, fmt::format("override on {} dropped: expired ({})", name, override_text(o)));
     } else {
-      log_(fmt::format("override on {} restored: {}", name, override_text(o)));
+      log_(log_level::info, fmt::format("override on {} restored: {}", name, override_text(o)));
       it->second.override_state = o;
     }
   }
@@ -122,7 +122,7 @@ void board::tick(instant now) {
   bool due = false;
   for (auto& [name, c] : checks_) {
     if (c.override_state && !override_active(*c.override_state, now.wall)) {
-      log_(fmt::format("override on {} expired ({})", name, override_text(*c.override_state)));
+      log_(log_level::info, fmt::format("override on {} expired ({})", name, override_text(*c.override_state)));
       c.override_state.reset();
       c.note = "override expired";
       due = true;
@@ -210,7 +210,7 @@ void board::refresh(instant now) {
     if (e != c.effective) {
       std::string why = describe(c, now);
       if (!c.note.empty()) why = c.note + "; " + why;
-      log_(fmt::format("health check {}: {} -> {} ({})", name, to_string(c.effective), to_string(e), why));
+      log_(log_level::info, fmt::format("health check {}: {} -> {} ({})", name, to_string(c.effective), to_string(e), why));
       c.effective = e;
       c.since = now.wall;
       c.since_steady = now.steady;
@@ -272,7 +272,7 @@ void board::decide_records(instant now) {
       r.binding.slot->store(d.live);
       r.transitions++;
       r.since = now.wall;
-      log_(fmt::format("failover {}: {} -> {} ({})", record_text(r.binding.key),
+      log_(log_level::info, fmt::format("failover {}: {} -> {} ({})", record_text(r.binding.key),
                        live::to_string(in.current), live::to_string(d.live), r.why));
     }
   }
@@ -288,6 +288,7 @@ status_snapshot board::status() const {
     cs.underlying = underlying_health(c.spec, c.verdict, c.calculated);
     cs.disabled = c.spec.disabled;
     cs.override_state = c.override_state;
+    cs.invert = c.spec.invert;
     cs.last = c.last;
     cs.since = c.since;
     cs.consecutive_ok = c.verdict.consecutive_ok;

@@ -29,8 +29,13 @@
 
 namespace hadns::probes {
 
+// How much an event matters: warn for what the operator should act on (a
+// state file that cannot be read or written, an override that cannot be
+// restored), info for the rest.
+enum class log_level : uint8_t { info, warn };
+
 // Receives one line per event (no trailing newline).
-using log_fn = std::function<void(const std::string& line)>;
+using log_fn = std::function<void(log_level level, const std::string& line)>;
 
 class board {
  public:

@@ -4,7 +4,9 @@
 // configured check into a check_spec (probes/from_config.h) and hands the
 // list to the prober. Plain data, copied freely; two specs compare equal when
 // the check's definition is the same (a reload keeps the counters of an
-// unchanged check and restarts those of a changed one).
+// unchanged check and restarts those of a changed one). The check types are
+// the config's own enum (and its to_string, engine/config/schema.h): one
+// list of types, spelled one way.
 #pragma once
 
 #include <chrono>
@@ -12,11 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "engine/config/config.h"
+
 namespace hadns::probes {
 
-enum class check_type : uint8_t { http, https, tcp, calculated };
-
-const char* to_string(check_type t) noexcept;
+using check_type = config::check_type;
 
 struct check_spec {
   std::string name;

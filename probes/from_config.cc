@@ -6,12 +6,7 @@ namespace hadns::probes {
 check_spec spec_from_config(const config::health_check& c) {
   check_spec s;
   s.name = c.name;
-  switch (c.type) {
-    case config::check_type::http: s.type = check_type::http; break;
-    case config::check_type::https: s.type = check_type::https; break;
-    case config::check_type::tcp: s.type = check_type::tcp; break;
-    case config::check_type::calculated: s.type = check_type::calculated; break;
-  }
+  s.type = c.type;
   s.address = c.address;
   s.port = c.port != 0 ? c.port : (s.type == check_type::https ? 443 : 80);
   s.path = c.path.empty() ? "/" : c.path;

@@ -42,7 +42,7 @@ struct prober::in_flight {
 prober::prober(std::vector<check_spec> checks, std::vector<live::failover_binding> bindings,
                log_fn log, const clock& time, std::string state_file)
     : clock_(time),
-      log_(log ? std::move(log) : [](const std::string&) {}),
+      log_(log ? std::move(log) : [](log_level, const std::string&) {}),
       state_file_(std::move(state_file)),
       board_(log_),
       rng_(std::random_device{}()) {
@@ -55,9 +55,9 @@ prober::prober(std::vector<check_spec> checks, std::vector<live::failover_bindin
   set_schedule(checks, now);
   if (!state_file_.empty()) {
     loaded_state loaded = load_state_file(state_file_, now.wall);
-    if (!loaded.error.empty()) log_(fmt::format("state file {}: {}", state_file_, loaded.error));
+    if (!loaded.error.empty()) log_(log_level::warn, fmt::format("state file {}", loaded.error));
     for (const std::string& name : loaded.expired)
-      log_(fmt::format("override on {} dropped: expired", name));
+      log_(log_level::info, fmt::format("override on {} dropped: expired", name));
     board_.restore_overrides(loaded.overrides, now);
   }
 }
@@ -302,10 +302,21 @@ void prober::update(std::vector<check_spec> checks, std::vector<live::failover_b
   if (before != after) persist(after);
 }
 
+std::string prober::set_state_file(std::string path) {
+  std::lock_guard persist_lock(persist_mutex_);
+  state_file_ = std::move(path);
+  std::map<std::string, override_entry> overrides;
+  {
+    std::lock_guard lock(mutex_);
+    overrides = board_.overrides(clock_.now());
+  }
+  return persist(overrides);
+}
+
 std::string prober::persist(const std::map<std::string, override_entry>& overrides) {
   if (state_file_.empty()) return {};
   std::string err = save_state_file(state_file_, overrides);
-  if (!err.empty()) log_(fmt::format("state file not written: {}", err));
+  if (!err.empty()) log_(log_level::warn, fmt::format("state file not written: {}", err));
   return err;
 }
 

@@ -76,6 +76,12 @@ class prober {
   // checks are probed at once; removed ones stop.
   void update(std::vector<check_spec> checks, std::vector<live::failover_binding> bindings);
 
+  // A reload naming another state file: the overrides in force are written
+  // to `path` now (the running process's overrides win over whatever the
+  // file holds) and every later change goes there. Empty: stop persisting.
+  // Returns what failed, or an empty string.
+  std::string set_state_file(std::string path);
+
   status_snapshot status() const;
 
   // The clock the prober runs on (tests and "until" computations).
@@ -114,7 +120,7 @@ class prober {
 
   const clock& clock_;
   log_fn log_;
-  std::string state_file_;
+  std::string state_file_;  // guarded by persist_mutex_ once constructed
 
   mutable std::mutex mutex_;  // guards board_, schedule_, rng_
   board board_;

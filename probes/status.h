@@ -26,7 +26,8 @@ struct check_status {
   health underlying = health::healthy;  // the check's own verdict, under any override
   bool disabled = false;
   std::optional<override_entry> override_state;  // the override in force, if any
-  std::optional<probe_result> last;     // the last probe (calculated: last recount)
+  bool invert = false;                  // results are swapped before the thresholds count them
+  std::optional<probe_result> last;     // the last probe as it went (calculated: last recount)
   wall_time since{};                    // when `state` last changed (or the check appeared)
   int consecutive_ok = 0;
   int consecutive_fail = 0;
@@ -48,6 +49,10 @@ struct status_snapshot {
   std::vector<check_status> checks;     // sorted by name
   std::vector<record_status> records;   // in binding order
 };
+
+// Whether the last result counted as a success: the probe's own result,
+// swapped for an `invert` check. False when there is no result yet.
+inline bool counted_ok(const check_status& c) { return c.last && c.last->ok != c.invert; }
 
 // "A", "AAAA", ... or "TYPE65" for a record type number.
 std::string type_mnemonic(uint16_t type);

@@ -4,13 +4,15 @@
 #include <cstdio>
 #include <ctime>
 
+#include "engine/config/schema.h"
+
 namespace hadns::probes {
 
 nlohmann::json checks_json(const status_snapshot& s) {
   nlohmann::json checks = nlohmann::json::object();
   for (const check_status& c : s.checks) {
     nlohmann::json j;
-    j["type"] = to_string(c.type);
+    j["type"] = config::to_string(c.type);
     j["state"] = to_string(c.state);
     j["underlying"] = to_string(c.underlying);
     j["disabled"] = c.disabled;
@@ -22,7 +24,10 @@ nlohmann::json checks_json(const status_snapshot& s) {
       j["override"] = nullptr;
     }
     if (c.last) {
-      j["last"] = {{"ok", c.last->ok},
+      // ok: what the thresholds counted; raw_ok: what the probe saw (they
+      // differ for an invert check).
+      j["last"] = {{"ok", counted_ok(c)},
+                   {"raw_ok", c.last->ok},
                    {"reason", c.last->reason},
                    {"latency_ms", c.last->latency_ms},
                    {"at", format_utc(c.last->at)}};

@@ -1,7 +1,9 @@
 // probes/status_json.h -- the probes' part of GET /status as JSON, in the
 // shape design.md gives: checks.NAME {state, override {state, until}, last
 // {ok, reason, latency_ms, at}, since} and records[] {zone, view, name, type,
-// live, since, transitions}. The control listener adds `config`.
+// live, since, transitions}. The control listener adds `config`. last.ok is
+// the result as the thresholds counted it (after `invert`); last.raw_ok is
+// the probe's own result.
 #pragma once
 
 #include <nlohmann/json.hpp>

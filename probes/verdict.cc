@@ -7,16 +7,6 @@ namespace hadns::probes {
 
 const char* to_string(health h) noexcept { return h == health::healthy ? "healthy" : "unhealthy"; }
 
-const char* to_string(check_type t) noexcept {
-  switch (t) {
-    case check_type::http: return "http";
-    case check_type::https: return "https";
-    case check_type::tcp: return "tcp";
-    case check_type::calculated: return "calculated";
-  }
-  return "?";
-}
-
 thresholds thresholds_of(const check_spec& spec) noexcept {
   return {std::max(1, spec.failure_threshold), std::max(1, spec.recovery_threshold), spec.invert};
 }

@@ -197,16 +197,6 @@ const key_spec* find_key(section s, std::string_view key) {
   return nullptr;
 }
 
-const char* to_string(check_type t) noexcept {
-  switch (t) {
-    case check_type::http: return "http";
-    case check_type::https: return "https";
-    case check_type::tcp: return "tcp";
-    case check_type::calculated: return "calculated";
-  }
-  return "?";
-}
-
 const char* to_string(both_policy p) noexcept {
   switch (p) {
     case both_policy::primary: return "primary";

@@ -100,7 +100,16 @@ const key_spec* find_key(section s, std::string_view key);
 
 // "the check types that accept it", e.g. "http, https".
 std::string check_types_text(unsigned mask);
-const char* to_string(check_type t) noexcept;
+// The one spelling of each check type (config, /status, logs).
+constexpr const char* to_string(check_type t) noexcept {
+  switch (t) {
+    case check_type::http: return "http";
+    case check_type::https: return "https";
+    case check_type::tcp: return "tcp";
+    case check_type::calculated: return "calculated";
+  }
+  return "?";
+}
 const char* to_string(both_policy p) noexcept;
 
 // What a key of `s` expects, for messages: "an integer 1..10", "a duration

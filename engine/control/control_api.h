@@ -4,8 +4,11 @@
 // a fake daemon and lets the daemon wire probes, shards and reload without
 // the listener knowing them.
 //
-// Threads: every callback runs on the listener's single worker thread, one
-// request at a time (the listener serialises requests).
+// Threads: callbacks run on the listener's worker threads, several at once
+// (one worker per connection). status, metrics and explain only read and
+// must be safe to call concurrently with anything; reload and
+// override_check change state, and the daemon serialises them itself
+// (reloads on its reload lock, overrides and reloads in the prober).
 #pragma once
 
 #include <functional>

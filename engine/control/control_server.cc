@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "engine/control/worker_pool.h"
+
 namespace hadns::control {
 
 namespace {
@@ -30,15 +32,19 @@ bool same_secret(const std::string& a, const std::string& b) {
 
 control_server::control_server(control_api api, std::string token)
     : api_(std::move(api)), token_(std::move(token)), server_(std::make_unique<httplib::Server>()) {
-  // One worker: requests are handled strictly one at a time.
-  server_->new_task_queue = [] { return new httplib::ThreadPool(1); };
+  // A worker per connection (up to k_max_workers): an idle keep-alive client
+  // or a half-sent request holds only its own worker, never a GET of another
+  // client. The daemon serialises the changes itself.
+  server_->new_task_queue = [] { return new worker_pool(k_max_workers); };
   // cpp-httplib's default adds SO_REUSEPORT, which would let a second
   // daemon bind our control port silently: SO_REUSEADDR only.
   server_->set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
+  // Short timeouts bound how long a connection past k_max_workers waits.
   server_->set_keep_alive_max_count(10);
+  server_->set_keep_alive_timeout(2);
   server_->set_read_timeout(5);
   server_->set_write_timeout(5);
   routes();
@@ -61,6 +67,28 @@ bool control_server::authorized(const std::string& header) const {
 
 void control_server::routes() {
   auto& s = *server_;
+
+  // A POST without Content-Length or chunked encoding: cpp-httplib would
+  // wait for a body until its read timeout or the client closes, then send
+  // an empty 400. Refuse it at once, in JSON like every other error.
+  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (req.method != "POST" || req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))
+      return httplib::Server::HandlerResponse::Unhandled;
+    send_json(res, 411, {{"error", "a POST needs a Content-Length header (Content-Length: 0 for no body)"}});
+    res.set_header("Connection", "close");
+    return httplib::Server::HandlerResponse::Handled;
+  });
+
+  // cpp-httplib's own errors (404, 400 on a malformed request, ...) come
+  // with an empty body: give them a JSON one. Replies we built keep theirs.
+  s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    std::string what = res.status == 404   ? "no such resource"
+                       : res.status == 400 ? "malformed request"
+                                           : "HTTP status " + std::to_string(res.status);
+    send_json(res, res.status, {{"error", what}});
+    return httplib::Server::HandlerResponse::Handled;
+  }));
 
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");

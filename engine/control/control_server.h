@@ -2,10 +2,13 @@
 // /status, /metrics, /explain; POST /reload, /checks/NAME/override.
 //
 // Binds at construction time (start()) so that a taken port is a start-up
-// error like a taken DNS port. Requests are served one at a time by one
-// worker thread (cpp-httplib with a one-thread task queue), so the daemon
-// callbacks never run concurrently with each other. With a token, every
-// POST needs `Authorization: Bearer TOKEN` (401 otherwise); GETs never do.
+// error like a taken DNS port. Each connection gets its own worker thread
+// (worker_pool.h, up to k_max_workers), so a GET is answered at once
+// whatever other clients do (an idle keep-alive connection, a half-sent
+// request); the daemon callbacks therefore run concurrently, and the daemon
+// serialises the changes (control_api.h). With a token, every POST needs
+// `Authorization: Bearer TOKEN` (401 otherwise); GETs never do. Every error
+// reply is JSON, cpp-httplib's own included.
 #pragma once
 
 #include <memory>
@@ -35,6 +38,9 @@ class control_server {
   void set_token(std::string token);
 
   int port() const noexcept { return port_; }
+
+  // Connections served at the same time; more wait for a free worker.
+  static constexpr size_t k_max_workers = 16;
 
  private:
   void routes();

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "engine/config/loader.h"
+#include "engine/daemon/notify.h"
 #include "engine/daemon/privileges.h"
 #include "engine/io/log.h"
 #include "engine/zone/compile.h"
@@ -43,7 +44,13 @@ void daemon::start() {
   // a single query is answered.
   prober_ = std::make_unique<probes::prober>(
       probes::specs_from_config(cfg_), slots_.bindings(),
-      [](const std::string& line) { io::log::info("{}", line); }, probes::system_clock(),
+      [](probes::log_level level, const std::string& line) {
+        if (level == probes::log_level::warn)
+          io::log::warn("{}", line);
+        else
+          io::log::info("{}", line);
+      },
+      probes::system_clock(),
       cfg_.control.state_file);
   if (!cfg_.checks.empty())
     io::log::info("running the first round of {} health check(s)", cfg_.checks.size());
@@ -69,13 +76,15 @@ void daemon::start() {
   drop_privileges(cfg_.server.user);
   server_->start();
   {
-    std::lock_guard lock(reload_mutex_);
+    std::lock_guard lock(state_mutex_);
     generation_ = 1;
     loaded_at_ = std::chrono::system_clock::now();
   }
+  notify::ready("serving, config generation 1");
 }
 
 void daemon::stop() {
+  if (control_ || prober_ || server_) notify::stopping();
   if (control_) control_->stop();
   if (prober_) prober_->stop();
   if (server_) {

@@ -11,8 +11,13 @@
 // with one pointer store. On failure the running config keeps serving.
 //
 // Threads: start/stop and the signal loop run on the main thread; reload()
-// may also be called by the control listener's one worker thread, so
-// reloads serialise on reload_mutex_. status/metrics/explain read copies.
+// and override_check() may also be called by the control listener's workers,
+// several at once, so reloads serialise on reload_mutex_ (overrides and
+// reloads meet in the prober, under its lock). status/metrics/explain may
+// run concurrently with anything: they read copies (prober status, shard
+// counters, the published Snapshot) and the reload bookkeeping under
+// state_mutex_, which is never held for long, so a GET does not wait for a
+// reload to compile.
 #pragma once
 
 #include <chrono>
@@ -68,6 +73,7 @@ class daemon {
 
  private:
   control::control_api api();
+  reload_result reload_locked();  // under reload_mutex_
 
   std::string path_;
   config::config cfg_;
@@ -76,8 +82,8 @@ class daemon {
   std::unique_ptr<probes::prober> prober_;
   std::unique_ptr<control::control_server> control_;
 
-  std::mutex reload_mutex_;
-  // Guarded by reload_mutex_; read by status/metrics under it too.
+  std::mutex reload_mutex_;  // one reload at a time; cfg_ is the reload's
+  std::mutex state_mutex_;   // guards the reload bookkeeping below
   uint64_t generation_ = 0;
   std::chrono::system_clock::time_point loaded_at_{};
   std::vector<std::string> pending_restart_;

@@ -17,8 +17,7 @@ extern "C" {
 }
 
 #include "engine/core/answer.h"
-#include "engine/wire/name.h"
-#include "engine/wire/reader.h"
+#include "engine/core/answering_zone.h"
 #include "engine/daemon/daemon.h"
 #include "engine/zone/snapshot.h"
 #include "engine/zone/zone_file.h"
@@ -106,14 +105,8 @@ control::outcome daemon::explain(const std::string& name_in, const std::string& 
 
   json j{{"query", {{"name", name}, {"type", zone::type_to_name(qtype)}, {"from", from}}}};
 
-  // Which zone and view: the closest enclosing origin visible to the client.
-  // The same lower-casing and label offsets the packet core uses.
-  wire::parsed_name parsed;
-  wire::reader name_reader(qname.data(), qname.size());
-  const zone::zone_table* zt = nullptr;
-  if (wire::read_question_name(name_reader, parsed))
-    zt = snap->find_zone(parsed.lower, parsed.len, parsed.label_off, parsed.labels, client.family,
-                         client.addr.data());
+  // Which zone and view: asked of the packet core, for the same query.
+  const zone::zone_table* zt = core::answering_zone(*snap, client, query);
   if (zt) {
     j["zone"] = zt->origin_text;
     j["view"] = zt->view;
@@ -168,7 +161,9 @@ control::outcome daemon::explain(const std::string& name_in, const std::string& 
         if (cs.name != check) continue;
         c["state"] = probes::to_string(cs.state);
         if (cs.override_state) c["override"] = probes::to_string(cs.override_state->state);
-        if (cs.last) c["last"] = {{"ok", cs.last->ok}, {"reason", cs.last->reason}, {"latency_ms", cs.last->latency_ms}};
+        if (cs.last)
+          c["last"] = {{"ok", probes::counted_ok(cs)}, {"raw_ok", cs.last->ok},
+                       {"reason", cs.last->reason}, {"latency_ms", cs.last->latency_ms}};
       }
       checks.push_back(c);
     }

@@ -74,9 +74,9 @@ std::string daemon::metrics_text() {
   w.family("hadns_check_latency_seconds", "gauge", "Latency of the check's last probe.");
   for (const auto& c : s.checks)
     if (c.last) w.sample(labels{{"check", c.name}}, c.last->latency_ms / 1000.0);
-  w.family("hadns_check_last_ok", "gauge", "1 when the check's last probe succeeded.");
+  w.family("hadns_check_last_ok", "gauge", "1 when the check's last probe counted as a success (after invert).");
   for (const auto& c : s.checks)
-    if (c.last) w.sample(labels{{"check", c.name}}, uint64_t{c.last->ok});
+    if (c.last) w.sample(labels{{"check", c.name}}, uint64_t{probes::counted_ok(c)});
 
   w.family("hadns_check_probes_total", "counter", "Probes of the check since it appeared.");
   for (const auto& c : s.checks) w.sample(labels{{"check", c.name}}, c.probes);
@@ -92,7 +92,7 @@ std::string daemon::metrics_text() {
   w.family("hadns_failover_transitions_total", "counter", "Flips of a failover record since it appeared.");
   for (const auto& r : s.records) w.sample(labels{{"record", probes::record_text(r.key)}}, r.transitions);
 
-  std::lock_guard lock(reload_mutex_);
+  std::lock_guard lock(state_mutex_);
   w.family("hadns_reloads_total", "counter", "Successful reloads.");
   w.sample(labels{}, reloads_);
   w.family("hadns_reload_failures_total", "counter", "Refused reloads (the running config kept serving).");

@@ -14,7 +14,7 @@ nlohmann::json daemon::status_json() {
   nlohmann::json j;
   j["checks"] = probes::checks_json(s);
   j["records"] = probes::records_json(s);
-  std::lock_guard lock(reload_mutex_);
+  std::lock_guard lock(state_mutex_);
   nlohmann::json cfg{{"generation", generation_},
                      {"loaded_at", probes::format_utc(loaded_at_)},
                      {"file", path_},

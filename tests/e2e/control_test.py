@@ -1,10 +1,15 @@
 """tests/e2e/control_test.py -- the operator interface end to end: the
 token, hadnsctl status / explain / override, /metrics as Prometheus text
-whose counters match the queries sent, and pending-restart reporting."""
+whose counters match the queries sent, pending-restart reporting, GETs
+answered while other clients idle, JSON errors for what cpp-httplib
+refuses, and an invert check's last result as the thresholds count it."""
+import json
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -20,6 +25,7 @@ control:
   token_file: token
 health_checks:
   eu-web: { type: http, address: 127.0.0.1, port: BACKEND, path: /health, interval: 500ms, timeout: 400ms, failure_threshold: 2 }
+  eu-web-down: { type: http, address: 127.0.0.1, port: BACKEND, path: /health, interval: 500ms, timeout: 400ms, failure_threshold: 1, invert: true }
 zones:
   - origin: demo.test.
     file: demo.test.zone
@@ -139,6 +145,69 @@ class Control(unittest.TestCase):
         self.assertIn("server.shards", body["pending_restart"])
         self.assertIn("server.shards", d.status()["config"]["pending_restart"])
         self.assertIn("restart", d.log_text())
+
+    def test_get_answers_while_other_clients_idle(self):
+        """One keep-alive client idling after a request and one that sent half
+        a request must not hold up another client's GET (with one worker they
+        did, for the keep-alive and read timeouts: ~5 s each)."""
+        d = self.daemon
+        with socket.create_connection(("127.0.0.1", d.control_port), timeout=5) as idle, \
+                socket.create_connection(("127.0.0.1", d.control_port), timeout=5) as half:
+            idle.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertIn(b"200", idle.recv(4096))
+            half.sendall(b"GET /status HTTP/1.1\r\nHost:")
+            time.sleep(0.1)
+            for path in ("/status", "/metrics", "/explain?name=app.demo.test"):
+                t0 = time.monotonic()
+                code, _ = d.http("GET", path)
+                took = time.monotonic() - t0
+                self.assertEqual(code, 200, path)
+                self.assertLess(took, 1.0, f"GET {path} waited {took:.2f} s for idle clients")
+                print(f"GET {path} beside two idle clients: {took * 1000:.1f} ms")
+
+    def test_post_without_content_length_gets_json_error(self):
+        """POST /reload with no body and no Content-Length: a JSON error at once
+        (not cpp-httplib's empty 400 after its read timeout), no reload."""
+        d = self.daemon
+        gen = d.status()["config"]["generation"]
+        with socket.create_connection(("127.0.0.1", d.control_port), timeout=5) as s:
+            t0 = time.monotonic()
+            s.sendall(b"POST /reload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\n\r\n")
+            reply = b""
+            while b"}\n" not in reply:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+            took = time.monotonic() - t0
+        head, _, body = reply.decode().partition("\r\n\r\n")
+        self.assertTrue(head.startswith("HTTP/1.1 411"), reply)
+        self.assertIn("application/json", head)
+        self.assertIn("Content-Length", json.loads(body)["error"])
+        self.assertLess(took, 1.0)
+        self.assertEqual(d.status()["config"]["generation"], gen)
+        # Other errors of the HTTP layer are JSON too.
+        code, body = d.http("GET", "/nope")
+        self.assertEqual(code, 404)
+        self.assertEqual(body, {"error": "no such resource"})
+
+    def test_invert_check_shows_the_counted_result(self):
+        """An invert check on a healthy backend: the probe succeeds (raw_ok),
+        the thresholds count a failure (ok false), the check is unhealthy."""
+        d = self.daemon
+        self.assertTrue(wait_until(lambda: d.status()["checks"]["eu-web-down"]["state"] == "unhealthy", 5))
+        last = d.status()["checks"]["eu-web-down"]["last"]
+        self.assertIs(last["ok"], False, last)
+        self.assertIs(last["raw_ok"], True, last)
+        plain = d.status()["checks"]["eu-web"]["last"]
+        self.assertIs(plain["ok"], True, plain)
+        self.assertIs(plain["raw_ok"], True, plain)
+        r = self.ctl("status")
+        self.assertRegex(r.stdout, r"eu-web-down\s+unhealthy\s+-\s+fail: .*\(inverted\)")
+        self.assertRegex(r.stdout, r"eu-web\s+healthy\s+-\s+ok\s")
+        code, text = d.http("GET", "/metrics")
+        self.assertRegex(text, r'hadns_check_last_ok\{check="eu-web-down"\} 0')
+        self.assertRegex(text, r'hadns_check_last_ok\{check="eu-web"\} 1')
 
 
 class TakenPorts(unittest.TestCase):

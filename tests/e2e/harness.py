@@ -1,7 +1,7 @@
-"""tests/e2e/harness.py -- shared pieces of the end-to-end tests: free ports,
-a real hadnsd started on a config written into a temp dir, local HTTP/TCP
-backends the tests break and mend, DNS queries with dnspython, and the
-control listener's HTTP API.
+"""tests/e2e/harness.py -- shared pieces of the end-to-end tests: a real
+hadnsd (started by the one launcher, tests/server/server_harness.py), local
+HTTP/TCP backends the tests break and mend, DNS queries with dnspython, and
+the control listener's HTTP API.
 
 Every address is loopback; every process started here is stopped by PID.
 Run with /usr/bin/python3 (Debian's dnspython).
@@ -9,12 +9,9 @@ Run with /usr/bin/python3 (Debian's dnspython).
 import http.server
 import json
 import os
-import signal
-import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -28,7 +25,7 @@ import dns.rdatatype
 
 # Ports and polling are shared with the server tests.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "server"))
-from server_harness import free_port, wait_until  # noqa: E402,F401
+from server_harness import Hadnsd, free_port, wait_until  # noqa: E402,F401
 
 HADNSD = os.environ.get("HADNSD", "")
 HADNSCTL = os.environ.get("HADNSCTL", "")
@@ -67,78 +64,9 @@ def answers(port: int, name: str, rdtype: str = "A", **kw) -> list:
 # --------------------------------------------------------------------------
 # hadnsd
 
-class Daemon:
-    """A real hadnsd on a config written into its own temp dir."""
-
-    def __init__(self, config_text: str, files: dict = None, port: int = None,
-                 control_port: int = None, start: bool = True, extra_args=()):
-        self.dir = tempfile.mkdtemp(prefix="hadns-e2e-")
-        self.port = port or free_port()
-        self.control_port = control_port or free_port()
-        self.config_path = os.path.join(self.dir, "hadns.yaml")
-        self.log_path = os.path.join(self.dir, "hadnsd.log")
-        self.proc = None
-        self.extra_args = list(extra_args)
-        for name, text in (files or {}).items():
-            self.write(name, text)
-        self.write_config(config_text)
-        if start:
-            self.start()
-
-    def write(self, name: str, text: str) -> str:
-        path = os.path.join(self.dir, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as f:
-            f.write(text)
-        return path
-
-    def write_config(self, text: str) -> None:
-        self.write("hadns.yaml", text.replace("@PORT@", str(self.port))
-                   .replace("@CONTROL@", str(self.control_port)))
-
-    def start(self, wait: bool = True) -> None:
-        self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([HADNSD, "--config", self.config_path, *self.extra_args],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        if wait and not wait_until(self._ready, 30, 0.05):
-            self.stop(check=False)
-            raise AssertionError("hadnsd did not start:\n" + self.log_text())
-
-    def _ready(self) -> bool:
-        if self.proc.poll() is not None:
-            raise AssertionError(f"hadnsd exited with {self.proc.returncode}:\n" + self.log_text())
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.control_port}/healthz", timeout=0.5):
-                return True
-        except (urllib.error.URLError, ConnectionError, OSError):
-            return False
-
-    def stop(self, check: bool = True) -> int:
-        if self.proc is None:
-            return 0
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        rc = self.proc.returncode
-        self.proc = None
-        self.log.close()
-        if check and rc != 0:
-            raise AssertionError(f"hadnsd exited with {rc}:\n" + self.log_text())
-        return rc
-
-    def sighup(self) -> None:
-        self.proc.send_signal(signal.SIGHUP)
-
-    def log_text(self) -> str:
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode(errors="replace")
-        except OSError:
-            return ""
+class Daemon(Hadnsd):
+    """A real hadnsd (the shared launcher, tests/server/server_harness.py) with
+    the control listener's API and DNS queries at hand."""
 
     # control listener -----------------------------------------------------
     def http(self, method: str, path: str, body=None, token: str = None):
@@ -178,12 +106,6 @@ class Daemon:
 
     def answers(self, name: str, rdtype: str = "A", **kw) -> list:
         return answers(self.port, name, rdtype, **kw)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop(check=exc[0] is None)
 
 
 # --------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """tests/e2e/reload_test.py -- live reload (SIGHUP and POST /reload): a
 changed zone under dnsperf load with no lost query; a broken config keeps
 the old answers and reports file, line and key; failover state and
-overrides carry over reloads and restarts. Labelled `tsan`."""
+overrides carry over reloads and restarts; a new state_file takes effect on
+reload; state-file problems at start-up are warnings. Labelled `tsan`."""
+import json
 import os
 import re
 import subprocess
@@ -125,6 +127,61 @@ class Reload(unittest.TestCase):
             d.start()
             self.assertEqual(d.answers("app.demo.test"), ["192.0.2.2"])
             self.assertEqual(d.status()["checks"]["eu-web"]["override"]["state"], "unhealthy")
+
+
+class StateFile(unittest.TestCase):
+    def setUp(self):
+        self.backend = HttpBackend()
+        self.config = CONFIG.replace("BACKEND", str(self.backend.port))
+
+    def tearDown(self):
+        self.backend.stop()
+
+    def overrides_in(self, d, name):
+        with open(os.path.join(d.dir, name)) as f:
+            return json.load(f)["overrides"]
+
+    def test_reload_applies_a_new_state_file(self):
+        """state_file is reloadable: the overrides in force are written to the
+        new file at once, later changes go there, and a restart reads it."""
+        config = self.config.replace("  listen: 127.0.0.1:@CONTROL@\n",
+                                     "  listen: 127.0.0.1:@CONTROL@\n  state_file: first.json\n")
+        with Daemon(config, files={"demo.test.zone": harness.ZONE}) as d:
+            code, body = d.override("eu-web", "unhealthy")
+            self.assertEqual(code, 200, body)
+            self.assertTrue(body["persisted"], body)
+            self.assertEqual(self.overrides_in(d, "first.json")["eu-web"]["state"], "unhealthy")
+            d.write_config(config.replace("state_file: first.json", "state_file: second.json"))
+            code, body = d.http("POST", "/reload")
+            self.assertEqual(code, 200, body)
+            self.assertEqual(body["pending_restart"], [])
+            self.assertEqual(self.overrides_in(d, "second.json")["eu-web"]["state"], "unhealthy")
+            self.assertEqual(d.status()["checks"]["eu-web"]["override"]["state"], "unhealthy")
+            self.assertEqual(d.answers("app.demo.test"), ["192.0.2.2"])
+            # A later change goes to the new file only.
+            code, body = d.override("eu-web", "auto")
+            self.assertEqual(code, 200, body)
+            self.assertEqual(self.overrides_in(d, "second.json"), {})
+            self.assertIn("eu-web", self.overrides_in(d, "first.json"))
+            code, body = d.override("eu-web", "unhealthy", for_="1h")
+            self.assertEqual(code, 200, body)
+            # A restart on the new config reads the new file.
+            d.stop()
+            d.start()
+            self.assertEqual(d.status()["checks"]["eu-web"]["override"]["state"], "unhealthy")
+            self.assertIsNotNone(d.status()["checks"]["eu-web"]["override"]["until"])
+
+    def test_state_file_problems_at_start_up_are_warnings(self):
+        config = self.config.replace("  listen: 127.0.0.1:@CONTROL@\n",
+                                     "  listen: 127.0.0.1:@CONTROL@\n  state_file: state.json\n")
+        broken = {"demo.test.zone": harness.ZONE, "state.json": "{ not json"}
+        with Daemon(config, files=broken) as d:
+            self.assertRegex(d.log_text(), r"hadnsd warning: state file .*state\.json: not a JSON object")
+            self.assertEqual(d.answers("app.demo.test"), ["192.0.2.1"])
+        gone = {"demo.test.zone": harness.ZONE,
+                "state.json": json.dumps({"overrides": {"gone": {"state": "unhealthy", "until": None}}})}
+        with Daemon(config, files=gone) as d:
+            self.assertRegex(d.log_text(), r"hadnsd warning: override on gone dropped: no such check")
 
 
 if __name__ == "__main__":

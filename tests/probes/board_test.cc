@@ -38,7 +38,8 @@ probe_result bad() { return {false, 1, "status 503", {}}; }
 
 struct Board : ::testing::Test {
   std::vector<std::string> lines;
-  board b{[this](const std::string& l) { lines.push_back(l); }};
+  // Warnings carry a "warn: " prefix so that tests can tell the levels apart.
+  board b{[this](log_level lv, const std::string& l) { lines.push_back((lv == log_level::warn ? "warn: " : "") + l); }};
 
   int count_lines(const std::string& needle) const {
     int n = 0;
@@ -246,8 +247,9 @@ TEST_F(Board, RestoredOverridesDropUnknownAndExpired) {
                       at_ms(0));
   EXPECT_EQ(rec.slot->load(), slot_state::secondary);
   EXPECT_EQ(b.overrides(at_ms(0)).size(), 1u);
-  EXPECT_EQ(count_lines("override on gone dropped: no such check"), 1);
+  EXPECT_EQ(count_lines("warn: override on gone dropped: no such check"), 1);
   EXPECT_EQ(count_lines("override on us dropped: expired"), 1);
+  EXPECT_EQ(count_lines("warn: override on us"), 0) << "an expired override is no surprise";
 }
 
 TEST_F(Board, PausedDecisionsDecideOnceOnResume) {

@@ -50,9 +50,9 @@ struct log_lines {
   std::mutex mu;
   std::vector<std::string> lines;
   log_fn fn() {
-    return [this](const std::string& l) {
+    return [this](log_level lv, const std::string& l) {
       std::lock_guard g(mu);
-      lines.push_back(l);
+      lines.push_back((lv == log_level::warn ? "warn: " : "") + l);
     };
   }
   int count(const std::string& needle) {
@@ -311,6 +311,63 @@ TEST(Prober, OverrideNotPersistedStillApplies) {
   EXPECT_FALSE(out.persisted);
   EXPECT_NE(out.error, "");
   EXPECT_EQ(rec.slot->load(), slot_state::secondary);
+}
+
+// State-file problems at start-up are warnings: the overrides the operator
+// set are lost, which the operator must hear about.
+TEST(Prober, StateFileProblemsAreWarnings) {
+  char tmpl[] = "/tmp/hadns-prober-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  std::string state = std::string(tmpl) + "/state.json";
+  {
+    std::ofstream f(state);
+    f << "{ not json";
+  }
+  check_spec s;
+  s.name = "eu-web";
+  s.disabled = true;
+  log_lines log;
+  {
+    prober p({s}, {binding("eu-web")}, log.fn(), system_clock(), state);
+    EXPECT_EQ(log.count("warn: state file " + state), 1);
+  }
+  ASSERT_EQ(save_state_file(state, {{"gone", {health::unhealthy, std::nullopt}}}), "");
+  {
+    prober p({s}, {binding("eu-web")}, log.fn(), system_clock(), state);
+    EXPECT_EQ(log.count("warn: override on gone dropped: no such check"), 1);
+  }
+  {
+    prober p({s}, {binding("eu-web")}, log.fn(), system_clock(), std::string(tmpl) + "/no-such-dir/state.json");
+    p.start();
+    EXPECT_FALSE(p.set_override("eu-web", health::unhealthy).persisted);
+    EXPECT_EQ(log.count("warn: state file not written"), 1);
+  }
+  std::filesystem::remove_all(tmpl);
+}
+
+// A reload naming another state file: the overrides in force move there,
+// and later changes follow.
+TEST(Prober, NewStateFileGetsTheOverridesInForce) {
+  char tmpl[] = "/tmp/hadns-prober-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  std::string first = std::string(tmpl) + "/first.json", second = std::string(tmpl) + "/second.json";
+  check_spec a, b;
+  a.name = "eu-web";
+  a.disabled = true;
+  b.name = "us-web";
+  b.disabled = true;
+  prober p({a, b}, {binding("eu-web")}, nullptr, system_clock(), first);
+  p.start();
+  ASSERT_TRUE(p.set_override("eu-web", health::unhealthy).persisted);
+  EXPECT_EQ(p.set_state_file(second), "");
+  auto moved = load_state_file(second, system_clock().now().wall);
+  EXPECT_EQ(moved.error, "");
+  ASSERT_EQ(moved.overrides.count("eu-web"), 1u);
+  EXPECT_EQ(moved.overrides.at("eu-web").state, health::unhealthy);
+  ASSERT_TRUE(p.set_override("us-web", health::healthy).persisted);
+  EXPECT_EQ(load_state_file(second, system_clock().now().wall).overrides.size(), 2u);
+  EXPECT_EQ(load_state_file(first, system_clock().now().wall).overrides.size(), 1u) << "the old file is left alone";
+  std::filesystem::remove_all(tmpl);
 }
 
 TEST(Prober, UpdateCarriesStateOverAndStopsRemovedChecks) {

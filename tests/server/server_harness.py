@@ -1,9 +1,11 @@
-"""tests/server/server_harness.py -- shared pieces of the server end-to-end
-tests: free ports, a test zone, and a real hadnsd started on a config
-written into its own temp dir, stopped by PID.
+"""tests/server/server_harness.py -- shared pieces of every end-to-end suite
+(tests/server and tests/e2e): free ports, a test zone, and the one launcher
+of a real hadnsd (Hadnsd), started on a config written into its own temp
+dir and stopped by PID.
 
-The server listens on 127.0.0.1 and ::1; the control listener is off unless
-a test turns it on. Readiness is the "serving" log line. Run with
+Readiness is the "serving" log line of this start (the log file is kept
+across restarts). The server suite's Server listens on 127.0.0.1 and ::1
+with the control listener off unless a test turns it on. Run with
 /usr/bin/python3 (Debian's dnspython).
 """
 import os
@@ -82,44 +84,55 @@ def wait_until(predicate, timeout: float, step: float = 0.02):
     return None
 
 
-class Server:
-    """A real hadnsd on its own config and zone, in its own temp dir."""
+class Hadnsd:
+    """A real hadnsd on `config_text` (with @PORT@ and @CONTROL@ replaced by
+    free ports) and `files`, in its own temp dir. The one launcher every
+    end-to-end suite uses; suites subclass it for their own conveniences."""
 
-    def __init__(self, shards=1, idle="10s", max_connections=100, config=None, zone=ZONE,
-                 port=None, start=True):
+    def __init__(self, config_text: str, files: dict = None, port: int = None, control_port: int = None,
+                 start: bool = True, extra_args=(), env: dict = None, prefix: str = "hadns-"):
         assert HADNSD, "HADNSD (the hadnsd binary) is not set"
-        self.dir = tempfile.mkdtemp(prefix="hadns-server-")
+        self.dir = tempfile.mkdtemp(prefix=prefix)
         self.port = port or free_port()
+        self.control_port = control_port or free_port()
         self.config_path = os.path.join(self.dir, "hadns.yaml")
         self.log_path = os.path.join(self.dir, "hadnsd.log")
         self.proc = None
         self.returncode = None
-        text = config if config is not None else CONFIG
-        text = (text.replace("@PORT@", str(self.port)).replace("@SHARDS@", str(shards))
-                .replace("@IDLE@", idle).replace("@MAXCONN@", str(max_connections)))
-        self.write("hadns.yaml", text)
-        self.write("demo.test.zone", zone)
+        self.extra_args = list(extra_args)
+        self.env = dict(os.environ, **(env or {}))
+        self._log_start = 0
+        for name, text in (files or {}).items():
+            self.write(name, text)
+        self.write_config(config_text)
         if start:
             self.start()
 
     def write(self, name: str, text: str) -> str:
         path = os.path.join(self.dir, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as f:
             f.write(text)
         return path
 
-    def start(self, wait: bool = True):
+    def write_config(self, text: str) -> None:
+        self.write("hadns.yaml", text.replace("@PORT@", str(self.port))
+                   .replace("@CONTROL@", str(self.control_port)))
+
+    def start(self, wait: bool = True) -> None:
+        self._log_start = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([HADNSD, "--config", self.config_path],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        if wait and not wait_until(self._ready, 30):
+        self.proc = subprocess.Popen([HADNSD, "--config", self.config_path, *self.extra_args],
+                                     stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
+        if wait and not wait_until(self._ready, 30, 0.02):
             self.stop(check=False)
             raise AssertionError("hadnsd did not start:\n" + self.log_text())
 
     def _ready(self) -> bool:
         if self.proc.poll() is not None:
             raise AssertionError(f"hadnsd exited with {self.proc.returncode}:\n" + self.log_text())
-        return " serving" in self.log_text()
+        # Only this start's lines: a restart appends to the same log.
+        return re.search(r" hadnsd info: serving$", self.log_text()[self._log_start:], re.M) is not None
 
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -127,8 +140,11 @@ class Server:
     def signal(self, sig) -> None:
         self.proc.send_signal(sig)
 
+    def sighup(self) -> None:
+        self.signal(signal.SIGHUP)
+
     def stop(self, check: bool = True, timeout: float = 10) -> int:
-        """SIGTERM by PID; returns the exit status."""
+        """SIGTERM by PID; returns the exit status (non-zero raises if `check`)."""
         if self.proc is None:
             return self.returncode
         if self.proc.poll() is None:
@@ -170,12 +186,33 @@ class Server:
         return out
 
     def cleanup(self):
+        """Stops without judging the exit status and removes the temp dir."""
         if self.proc is not None:
             self.stop(check=False)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):
         return self
+
+    def __exit__(self, *exc):
+        # A clean run must also stop cleanly; a failed one keeps its dir
+        # (config, log) for a look.
+        self.stop(check=exc[0] is None)
+        if exc[0] is None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Server(Hadnsd):
+    """The server suite's hadnsd: CONFIG (or `config`) with its shard count,
+    TCP idle timeout and connection limit filled in, serving `zone`."""
+
+    def __init__(self, shards=1, idle="10s", max_connections=100, config=None, zone=ZONE,
+                 port=None, start=True):
+        text = config if config is not None else CONFIG
+        text = (text.replace("@SHARDS@", str(shards)).replace("@IDLE@", idle)
+                .replace("@MAXCONN@", str(max_connections)))
+        super().__init__(text, files={"demo.test.zone": zone}, port=port, start=start,
+                         prefix="hadns-server-")
 
     def __exit__(self, *exc):
         self.cleanup()

@@ -38,6 +38,17 @@ std::string render(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+// A check's last result as the thresholds counted it; "(inverted)" when the
+// probe itself saw the opposite (an `invert` check).
+std::string last_text(const json& last, const char* good, const char* bad) {
+  if (!last.is_object() || !last.contains("ok") || !last["ok"].is_boolean()) return "-";
+  const bool ok = last["ok"].get<bool>();
+  const bool inverted = last.contains("raw_ok") && last["raw_ok"].is_boolean() && last["raw_ok"].get<bool>() != ok;
+  if (ok && !inverted) return good;
+  std::string out = std::string(ok ? good : bad) + ": " + str(last, "reason");
+  return inverted ? out + " (inverted)" : out;
+}
+
 }  // namespace
 
 std::string format_status(const json& status) {
@@ -59,8 +70,7 @@ std::string format_status(const json& status) {
       if (str(c["override"], "until") != "-") ov += " until " + str(c["override"], "until");
     }
     const json last = c.value("last", json::object());
-    std::string result = "-";
-    if (last.contains("ok")) result = last["ok"].get<bool>() ? "ok" : "fail: " + str(last, "reason");
+    std::string result = last_text(last, "ok", "fail");
     std::string latency = last.contains("latency_ms") && last["latency_ms"].is_number()
                               ? fmt::format("{:.1f} ms", last["latency_ms"].get<double>())
                               : "-";
@@ -107,7 +117,7 @@ std::string format_explain(const json& e) {
       if (c.contains("override")) line += fmt::format(" (override {})", str(c, "override"));
       if (c.contains("last") && c["last"].is_object()) {
         const json& l = c["last"];
-        line += fmt::format(", last probe {}", l.value("ok", false) ? "ok" : "failed: " + str(l, "reason"));
+        line += ", last probe " + last_text(l, "ok", "failed");
         if (l.contains("latency_ms") && l["latency_ms"].is_number())
           line += fmt::format(" in {:.1f} ms", l["latency_ms"].get<double>());
       }
