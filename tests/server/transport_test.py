@@ -134,15 +134,15 @@ class TcpTest(unittest.TestCase):
         with Server(idle="1s") as srv, socket.create_connection(("127.0.0.1", srv.port)) as s:
             s.settimeout(5)
             for i in range(8):  # 8 x 0.4 s: three idle timeouts
+                time.sleep(0.4)
                 q = dns.message.make_query("www.demo.test.", "A")
                 s.sendall(frame(q.to_wire()))
                 self.assertEqual(read_message(s).id, q.id, f"query {i}")
-                time.sleep(0.4)
-            # A message sent in pieces still counts once it is complete.
+            # A message sent in pieces counts once it is complete.
             q = dns.message.make_query("mail.demo.test.", "A")
             data = frame(q.to_wire())
             s.sendall(data[:5])
-            time.sleep(0.6)
+            time.sleep(0.5)
             s.sendall(data[5:])
             self.assertEqual(read_message(s).id, q.id)
 
