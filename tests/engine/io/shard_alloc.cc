@@ -1,12 +1,7 @@
-// tests/engine/io/shard_alloc_test.cc -- the shard loop allocates nothing
-// per packet: this binary counts every heap allocation (operator new in
-// all its forms, and malloc/calloc/realloc called from code linked into it,
-// through the linker's --wrap), drives a server with the stand-in core
-// through a warm-up, then answers thousands of UDP queries and TCP queries
-// on one kept connection and checks that the count did not move.
-//
-// The client side of the measured window uses only buffers made before it
-// and plain syscalls, so any allocation counted there is the server's.
+// tests/engine/io/shard_alloc.cc -- the no-allocation-per-packet check
+// (see shard_alloc.h): the counting allocator and the allocation-free client.
+#include "tests/engine/io/shard_alloc.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -26,7 +21,6 @@
 
 #include "engine/io/features.h"
 #include "engine/io/server.h"
-#include "tests/engine/io/standin_core.h"
 
 namespace {
 std::atomic<long> g_allocations{0};
@@ -105,22 +99,23 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A framed query ("www.demo.test. A"), built before the measured window.
+// A framed query with OPT, built before the measured window.
 struct query {
-  std::array<uint8_t, 64> wire{};
+  std::array<uint8_t, 300> wire{};
   size_t size = 0;  // without the 2-byte TCP length
   uint8_t* dns() { return wire.data() + 2; }
 };
 
-query make_query() {
+query make_query(const std::vector<uint8_t>& qname, uint16_t qtype) {
   query q;
-  const uint8_t msg[] = {0, 0, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
-                         3, 'w', 'w', 'w', 4, 'd', 'e', 'm', 'o', 4, 't', 'e', 's', 't', 0,
-                         0, 1, 0, 1};
-  q.size = sizeof msg;
-  q.wire[0] = 0;
+  std::vector<uint8_t> m = {0, 0, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1};
+  m.insert(m.end(), qname.begin(), qname.end());
+  m.insert(m.end(), {static_cast<uint8_t>(qtype >> 8), static_cast<uint8_t>(qtype), 0, 1});
+  m.insert(m.end(), {0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0});  // OPT, 1232 bytes
+  q.size = m.size();
+  q.wire[0] = static_cast<uint8_t>(q.size >> 8);
   q.wire[1] = static_cast<uint8_t>(q.size);
-  std::memcpy(q.dns(), msg, sizeof msg);
+  std::memcpy(q.dns(), m.data(), m.size());
   return q;
 }
 
@@ -209,7 +204,10 @@ class client {
   std::array<uint8_t, 4096> out_{};
 };
 
-TEST(ShardAllocations, NonePerPacketAfterWarmUp) {
+}  // namespace
+
+void expect_no_allocation_per_packet(std::shared_ptr<const zone::snapshot> snap,
+                                     const std::vector<uint8_t>& qname, uint16_t qtype) {
   if (std::string missing = missing_kernel_features(); !missing.empty()) GTEST_SKIP() << missing;
   config::server_config cfg;
   config::endpoint ep;
@@ -221,13 +219,13 @@ TEST(ShardAllocations, NonePerPacketAfterWarmUp) {
   cfg.shards = 1;
   long at_start = g_allocations.load();
   server srv(cfg);
-  srv.snapshots().publish(std::make_shared<const zone::snapshot>(0, nullptr));
+  srv.snapshots().publish(std::move(snap));
   srv.bind();
   srv.start();
   ASSERT_GT(g_allocations.load(), at_start) << "the counting allocator sees nothing";
   auto c = std::make_unique<client>(srv.listen()[0].port);
   ASSERT_TRUE(c->ok());
-  query q = make_query();
+  query q = make_query(qname, qtype);
 
   // Warm-up: the first connection, the first sends and every lazily made
   // structure happen here.
@@ -259,5 +257,4 @@ TEST(ShardAllocations, NonePerPacketAfterWarmUp) {
             static_cast<uint64_t>(20 * 16 + 10 * 8 + 250 * 24));
 }
 
-}  // namespace
 }  // namespace hadns::io
