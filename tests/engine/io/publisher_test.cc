@@ -281,11 +281,11 @@ TEST(Publisher, QuiescentPointIsNotReorderedWithTheNextPointerLoad) {
     }
   });
 
-  // With the release store, an optimised build on a 2-CPU x86 VM shows the
-  // forbidden outcome in about 1 of 1000 rounds (but in bursts: most 1 s
-  // runs catch it, some do not); a Debug or sanitizer build runs too
-  // slowly between the store and the load to show it at all. Set
-  // HADNS_LITMUS_SECONDS for a longer run.
+  // With the release store, this file built with -O2 (as CMakeLists.txt
+  // asks, sanitizers or not) shows the forbidden outcome on a 2-CPU x86 VM
+  // in about 1 of 10^4 rounds, in bursts; unoptimised, the store and the
+  // load are too far apart to show it at all. HADNS_LITMUS_SECONDS sets a
+  // longer run.
   long seconds = 2;
   if (const char* e = std::getenv("HADNS_LITMUS_SECONDS")) seconds = std::max(1L, std::atol(e));
   uint32_t seed = 11;
