@@ -116,9 +116,10 @@ std::string missing_kernel_features() {
             io_uring_opcode_supported(probe, IORING_OP_SEND) &&
             io_uring_opcode_supported(probe, IORING_OP_RECV) &&
             io_uring_opcode_supported(probe, IORING_OP_ASYNC_CANCEL) &&
+            io_uring_opcode_supported(probe, IORING_OP_CLOSE) &&
             io_uring_opcode_supported(probe, IORING_OP_POLL_ADD);
   io_uring_free_probe(probe);
-  if (!ok) return missing("accept/send/recv/cancel/poll io_uring opcodes");
+  if (!ok) return missing("accept/send/recv/cancel/poll/close io_uring opcodes");
   return {};
 }
 

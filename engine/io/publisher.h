@@ -20,13 +20,26 @@
 // (publish() also tries once).
 //
 // Memory ordering: each reader's state word is written only by its shard
-// (release stores; seq_cst when going online) and lives on its own cache
-// line. publish() stores the pointer (seq_cst) and then samples every
-// reader's state (seq_cst); online() stores its state (seq_cst) and then
-// loads the pointer (seq_cst). So either the publisher sees the reader
-// online and waits for its state to change, or the reader sees the new
-// pointer. A state word is odd while online and changes at every quiescent
-// point; an even value (offline) holds no reference.
+// and lives on its own cache line. publish() stores the pointer (seq_cst)
+// and then samples every reader's state (seq_cst). On the reader's side,
+// online() and quiescent() store the state with seq_cst, and the pointer is
+// loaded (seq_cst) after them. That is the store-buffer pattern (store A,
+// load B on one side; store B, load A on the other), and only sequential
+// consistency on all four accesses keeps the two from both reading the old
+// values: a release store may be reordered after a later load (x86's store
+// buffer does it, ARM too). With a release store in quiescent(), a shard
+// could load the OLD pointer for its next turn while the publisher still
+// samples the state from BEFORE that quiescent point; the publisher would
+// then see the state change, take it for a quiescent point after the
+// pointer store, and free the Snapshot the shard reads for its whole turn.
+// With seq_cst, either the publisher's sample sees the new state (and waits
+// for the one after it) or the shard's load sees the new pointer. This is
+// what liburcu's QSBR does (a full barrier around its quiescent-state
+// store). The cost is one locked instruction (x86: xchg) per loop turn, not
+// per packet. offline() is a release store: it orders the turn's reads
+// before it, and no pointer load follows it before online() (seq_cst).
+// A state word is odd while online and changes at every quiescent point;
+// an even value (offline) holds no reference.
 //
 // Threads: current()/reader_at(i) from shard i only; publish/acquire/reclaim
 // from any other thread (they serialise on an internal mutex).
@@ -49,9 +62,11 @@ class alignas(64) qsbr_reader {
     if ((v & 1) == 0) state_.store(v + 1, std::memory_order_seq_cst);
   }
   // A quiescent point: no pointer read before this call is used after it.
+  // seq_cst, not release: the next turn's pointer load must not move
+  // before this store (see "Memory ordering" above).
   void quiescent() noexcept {
     uint64_t v = state_.load(std::memory_order_relaxed);
-    state_.store(v + 2, std::memory_order_release);
+    state_.store(v + 2, std::memory_order_seq_cst);
   }
   // Quiescent until the next online(): call before blocking.
   void offline() noexcept {

@@ -64,7 +64,8 @@ void run_shard(shard_setup setup, std::promise<std::string> ready) noexcept {
                 std::move(setup.udp_fds));
     tcp.emplace(*ring, *setup.counters, std::move(setup.tcp_fds), *setup.tcp_open,
                 lim.tcp_max_connections.load(std::memory_order_relaxed),
-                std::chrono::milliseconds(lim.tcp_idle_ms.load(std::memory_order_relaxed)));
+                std::chrono::milliseconds(lim.tcp_idle_ms.load(std::memory_order_relaxed)),
+                lim.max_udp.load(std::memory_order_relaxed));
     udp->start();
     tcp->set_now(now_ms());
     tcp->start();
@@ -92,9 +93,10 @@ void run_shard(shard_setup setup, std::promise<std::string> ready) noexcept {
   for (;;) {
     int64_t now = now_ms();
     tcp->set_now(now);
-    udp->set_max_udp(setup.limits->max_udp.load(std::memory_order_relaxed));
+    uint16_t max_udp = setup.limits->max_udp.load(std::memory_order_relaxed);
+    udp->set_max_udp(max_udp);
     tcp->set_limits(setup.limits->tcp_max_connections.load(std::memory_order_relaxed),
-                    setup.limits->tcp_idle_ms.load(std::memory_order_relaxed));
+                    setup.limits->tcp_idle_ms.load(std::memory_order_relaxed), max_udp);
     unsigned n = io_uring_peek_batch_cqe(r, cqes, k_batch);
     const zone::snapshot* snap = setup.snapshots->current();
     bool stop_now = false;
@@ -123,7 +125,10 @@ void run_shard(shard_setup setup, std::promise<std::string> ready) noexcept {
       next_sweep = now + tcp->sweep_period_ms();
     }
     reader.quiescent();  // `snap` is not used past this point
-    if (stopping && ((udp->drained() && tcp->drained()) || now >= deadline)) break;
+    if (stopping && ((udp->drained() && tcp->drained()) || now >= deadline)) {
+      io_uring_submit(r);  // the closes queued this turn
+      break;
+    }
 
     if (n == k_batch || io_uring_cq_ready(r)) {  // more is waiting: no sleep
       io_uring_submit(r);

@@ -36,17 +36,18 @@ struct tcp_front::conn {
   bool send_pending = false;
   bool closing = false;  // close once everything read has been answered and sent
   bool dead = false;     // closing now: waiting for in-flight requests to end
-  int64_t last_ms = 0;
+  int64_t last_ms = 0;   // accept, last complete query read or answer sent
   core::client cl;
 };
 
 tcp_front::tcp_front(uring& ring, shard_counters& counters, std::vector<int> listeners,
                      std::atomic<uint32_t>& open, uint32_t max_connections,
-                     std::chrono::milliseconds idle_timeout)
+                     std::chrono::milliseconds idle_timeout, uint16_t max_udp)
     : ring_(ring), counters_(counters), listeners_(std::move(listeners)),
       armed_(listeners_.size(), false), open_(open), max_(max_connections),
-      idle_ms_(idle_timeout.count()) {}
+      idle_ms_(idle_timeout.count()), max_udp_(max_udp) {}
 
+// The ring is gone by now (see shard.cc): close(2) is the only way left.
 tcp_front::~tcp_front() {
   for (int fd : listeners_)
     if (fd >= 0) ::close(fd);
@@ -123,7 +124,7 @@ void tcp_front::on_accept(const io_uring_cqe& cqe) noexcept {
     armed_[i] = false;
     --accepts_armed_;
     if (stopping_) {
-      if (listeners_[i] >= 0) ::close(listeners_[i]);
+      ring_.close(listeners_[i]);
       listeners_[i] = -1;
     } else {
       arm_accept(i);
@@ -133,14 +134,14 @@ void tcp_front::on_accept(const io_uring_cqe& cqe) noexcept {
   int fd = cqe.res;
   if (stopping_ || open_.fetch_add(1, std::memory_order_relaxed) >= max_) {
     if (!stopping_) open_.fetch_sub(1, std::memory_order_relaxed);
-    ::close(fd);
+    ring_.close(fd);
     counters_.tcp_refused();
     return;
   }
   conn* c = new_conn();
   if (!c) {
     open_.fetch_sub(1, std::memory_order_relaxed);
-    ::close(fd);
+    ring_.close(fd);
     counters_.tcp_refused();
     return;
   }
@@ -175,6 +176,8 @@ void tcp_front::process(conn& c, const zone::snapshot* snap) noexcept {
     if (c.rlen - c.rpos < 2 + len) break;              // partial: wait for more
     if (k_wcap - c.wlen < 2 + k_max_message) break;    // wait for the writer
     counters_.query(proto::tcp);
+    c.last_ms = now_ms_;  // a complete message: the idle time starts again
+    c.cl.max_udp = max_udp_;
     core::result r{};
     if (snap)
       r = core::answer(*snap, c.cl, std::span<const uint8_t>(p + 2, len),
@@ -246,8 +249,7 @@ void tcp_front::on_recv(const io_uring_cqe& cqe, const zone::snapshot* snap) noe
     return;
   }
   if (cqe.res > 0) {
-    c.rlen += static_cast<uint32_t>(cqe.res);
-    c.last_ms = now_ms_;
+    c.rlen += static_cast<uint32_t>(cqe.res);  // no idle reset: see process()
   } else if (cqe.res == 0 || (cqe.res == -ECANCELED && stopping_)) {
     c.closing = true;  // peer done (or we stop): answer what was read, then close
   } else {
@@ -271,8 +273,10 @@ void tcp_front::on_send(const io_uring_cqe& cqe, const zone::snapshot* snap) noe
     return;
   }
   c.woff += static_cast<uint32_t>(cqe.res);
-  c.last_ms = now_ms_;
-  if (c.woff == c.wlen) c.woff = c.wlen = 0;
+  if (c.woff == c.wlen) {  // every answer sent whole: the idle time starts again
+    c.woff = c.wlen = 0;
+    c.last_ms = now_ms_;
+  }
   process(c, snap);  // queries may have waited for write room
 }
 
@@ -286,7 +290,7 @@ void tcp_front::abort(conn& c) noexcept {
 
 void tcp_front::maybe_release(conn& c) noexcept {
   if (!c.dead || c.recv_pending || c.send_pending) return;
-  ::close(c.fd);
+  ring_.close(c.fd);
   c.fd = -1;
   open_.fetch_sub(1, std::memory_order_relaxed);
   counters_.tcp_closed();
@@ -318,7 +322,7 @@ void tcp_front::stop(const zone::snapshot* snap) noexcept {
     if (armed_[i]) {
       ring_.cancel(make_tag(op::tcp_accept, i));
     } else if (listeners_[i] >= 0) {
-      ::close(listeners_[i]);
+      ring_.close(listeners_[i]);
       listeners_[i] = -1;
     }
   }

@@ -6,10 +6,15 @@
 // buffer (pipelining), partial reads wait for more bytes, partial writes
 // continue from where they stopped. A length below 12 (no DNS header) or a
 // message the core drops disconnects the client. Idle connections are
-// closed by sweep() after tcp_idle_timeout. tcp_max_connections is one
-// global atomic updated on accept and close; a connection beyond it is
-// closed at once. Nothing here blocks: a slow client only holds its own
-// buffers, never the ring, so UDP keeps being answered.
+// closed by sweep() after tcp_idle_timeout, idle time counting from accept,
+// the last complete query read or the last answer completely sent: bytes
+// trickled without completing a message do not keep a connection open
+// (slowloris). tcp_max_connections is one global atomic updated on accept
+// and close; a connection beyond it is closed at once. Sockets are closed
+// through the ring (IORING_OP_CLOSE), never by close(2) on the shard thread
+// while it serves. Nothing here blocks: a slow client only holds its own
+// buffers, never the ring, so UDP keeps being answered. OPT in TCP answers
+// advertises server.edns_udp_size, as over UDP.
 //
 // Memory: each connection's buffers are one anonymous mapping (pages are
 // only touched as used); closed connections are kept for reuse, so there is
@@ -35,17 +40,19 @@ class tcp_front {
   // Takes ownership of the listeners (closed when stopped or destroyed).
   tcp_front(uring& ring, shard_counters& counters, std::vector<int> listeners,
             std::atomic<uint32_t>& open, uint32_t max_connections,
-            std::chrono::milliseconds idle_timeout);
+            std::chrono::milliseconds idle_timeout, uint16_t max_udp);
   ~tcp_front();
   tcp_front(const tcp_front&) = delete;
   tcp_front& operator=(const tcp_front&) = delete;
 
   void start();  // arms the accepts
   void set_now(int64_t now_ms) noexcept { now_ms_ = now_ms; }
-  // tcp_max_connections and tcp_idle_timeout as changed by a reload.
-  void set_limits(uint32_t max_connections, int64_t idle_ms) noexcept {
+  // tcp_max_connections, tcp_idle_timeout and edns_udp_size as changed
+  // by a reload.
+  void set_limits(uint32_t max_connections, int64_t idle_ms, uint16_t max_udp) noexcept {
     max_ = max_connections;
     idle_ms_ = idle_ms;
+    max_udp_ = max_udp;
   }
 
   void on_accept(const io_uring_cqe& cqe) noexcept;
@@ -81,6 +88,7 @@ class tcp_front {
   std::atomic<uint32_t>& open_;
   uint32_t max_;
   int64_t idle_ms_;
+  uint16_t max_udp_;  // the UDP size our OPT advertises
   int64_t now_ms_ = 0;
   bool stopping_ = false;
   unsigned accepts_armed_ = 0;

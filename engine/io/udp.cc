@@ -22,6 +22,39 @@ namespace {
 // Room reserved in each provided buffer for the destination-address cmsg.
 constexpr size_t k_control_room = CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(in_pktinfo));
 
+// Makes `pi` the only cmsg of `msg`, in `control`.
+template <class Pktinfo>
+void put_pktinfo(msghdr& msg, uint8_t* control, int level, int type, const Pktinfo& pi) noexcept {
+  msg.msg_control = control;
+  msg.msg_controllen = CMSG_SPACE(sizeof pi);
+  cmsghdr* oc = CMSG_FIRSTHDR(&msg);
+  oc->cmsg_level = level;
+  oc->cmsg_type = type;
+  oc->cmsg_len = CMSG_LEN(sizeof pi);
+  std::memcpy(CMSG_DATA(oc), &pi, sizeof pi);
+}
+
+// If `c` is the query's destination address (IP_PKTINFO or IPV6_PKTINFO),
+// sets it as the reply's source in `msg`, so that a server on a wildcard
+// or multi-address socket answers from the address it was asked on.
+bool reply_from_destination(const cmsghdr* c, msghdr& msg, uint8_t* control) noexcept {
+  if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+    in_pktinfo got;
+    std::memcpy(&got, CMSG_DATA(c), sizeof got);
+    in_pktinfo pi{};  // any interface, from the query's destination
+    pi.ipi_spec_dst = got.ipi_addr;
+    put_pktinfo(msg, control, IPPROTO_IP, IP_PKTINFO, pi);
+    return true;
+  }
+  if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+    in6_pktinfo pi;  // the destination address and its interface, as received
+    std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
+    put_pktinfo(msg, control, IPPROTO_IPV6, IPV6_PKTINFO, pi);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 struct udp_front::send_slot {
@@ -29,6 +62,8 @@ struct udp_front::send_slot {
   iovec iov;
   sockaddr_in6 peer;  // large enough for sockaddr_in too
   alignas(cmsghdr) uint8_t control[CMSG_SPACE(sizeof(in6_pktinfo))];
+  uint8_t rcode;      // counted when the send completes
+  bool truncated;
   uint8_t data[k_reply_size];
 };
 
@@ -185,34 +220,10 @@ void udp_front::handle(socket_state& s, uint8_t* buf, unsigned len,
   slot.msg.msg_iov = &slot.iov;
   slot.msg.msg_iovlen = 1;
   for (cmsghdr* c = io_uring_recvmsg_cmsg_firsthdr(out, &s.msg); c;
-       c = io_uring_recvmsg_cmsg_nexthdr(out, &s.msg, c)) {
-    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-      in_pktinfo got;
-      std::memcpy(&got, CMSG_DATA(c), sizeof got);
-      in_pktinfo pi{};
-      pi.ipi_spec_dst = got.ipi_addr;
-      slot.msg.msg_control = slot.control;
-      slot.msg.msg_controllen = CMSG_SPACE(sizeof pi);
-      cmsghdr* oc = CMSG_FIRSTHDR(&slot.msg);
-      oc->cmsg_level = IPPROTO_IP;
-      oc->cmsg_type = IP_PKTINFO;
-      oc->cmsg_len = CMSG_LEN(sizeof pi);
-      std::memcpy(CMSG_DATA(oc), &pi, sizeof pi);
-      break;
-    }
-    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
-      in6_pktinfo pi;
-      std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
-      slot.msg.msg_control = slot.control;
-      slot.msg.msg_controllen = CMSG_SPACE(sizeof pi);
-      cmsghdr* oc = CMSG_FIRSTHDR(&slot.msg);
-      oc->cmsg_level = IPPROTO_IPV6;
-      oc->cmsg_type = IPV6_PKTINFO;
-      oc->cmsg_len = CMSG_LEN(sizeof pi);
-      std::memcpy(CMSG_DATA(oc), &pi, sizeof pi);
-      break;
-    }
-  }
+       c = io_uring_recvmsg_cmsg_nexthdr(out, &s.msg, c))
+    if (reply_from_destination(c, slot.msg, slot.control)) break;
+  slot.rcode = r.rcode;
+  slot.truncated = r.truncated;
 
   io_uring_sqe* sqe = ring_.sqe();
   if (!sqe) {
@@ -223,15 +234,19 @@ void udp_front::handle(socket_state& s, uint8_t* buf, unsigned len,
   io_uring_sqe_set_data64(sqe, make_tag(op::udp_send, si));
   free_slots_.pop_back();
   ++sends_in_flight_;
-  counters_.response(proto::udp, r.rcode, r.truncated);
 }
 
+// A reply counts once: as a response when the kernel took it, else as a drop.
 void udp_front::on_send(const io_uring_cqe& cqe) noexcept {
   uint32_t si = tag_index(cqe.user_data);
   if (si >= k_send_slots) return;
   free_slots_.push_back(si);
   --sends_in_flight_;
-  if (cqe.res < 0) counters_.drop(proto::udp);
+  const send_slot& slot = slots_[si];
+  if (cqe.res < 0)
+    counters_.drop(proto::udp);
+  else
+    counters_.response(proto::udp, slot.rcode, slot.truncated);
 }
 
 void udp_front::stop() noexcept {

@@ -10,7 +10,10 @@
 // (end_turn). A multishot request that ends (e.g. ENOBUFS when buffers ran
 // out) is re-armed at once; its datagrams wait in the socket buffer.
 // No allocation, lock or log per packet: slots and buffers are allocated at
-// start-up; with no free slot the reply is dropped and counted.
+// start-up; with no free slot the reply is dropped and counted. Each
+// datagram counts as a query and then once more: as a response when its
+// sendmsg completes (so the count trails the reply by a loop turn), or as
+// a drop (not answered, or the send failed).
 //
 // Threads: owned and used by one shard thread.
 #pragma once

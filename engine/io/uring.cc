@@ -1,6 +1,8 @@
 // engine/io/uring.cc -- ring set-up (see uring.h).
 #include "engine/io/uring.h"
 
+#include <unistd.h>
+
 #include <cstring>
 
 #include <fmt/core.h>
@@ -24,5 +26,15 @@ uring::uring(unsigned entries) {
 }
 
 uring::~uring() { io_uring_queue_exit(&ring_); }
+
+void uring::close(int fd) noexcept {
+  if (fd < 0) return;
+  if (io_uring_sqe* s = sqe()) {
+    io_uring_prep_close(s, fd);
+    io_uring_sqe_set_data64(s, make_tag(op::close, 0));
+  } else {
+    ::close(fd);
+  }
+}
 
 }  // namespace hadns::io

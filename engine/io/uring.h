@@ -23,6 +23,7 @@ enum class op : uint8_t {
   tcp_recv,    // index: connection
   tcp_send,    // index: connection
   cancel,      // completion of a cancel request (ignored)
+  close,       // completion of a close request (ignored)
 };
 
 constexpr uint64_t make_tag(op o, uint32_t index) noexcept {
@@ -49,6 +50,11 @@ class uring {
     io_uring_submit(&ring_);
     return io_uring_get_sqe(&ring_);
   }
+
+  // Queues a close of `fd` (closed at once if the SQ refuses it). Closing
+  // through the ring keeps the shard thread out of close(2), which can
+  // block in the kernel (a socket's lingering, a last reference).
+  void close(int fd) noexcept;
 
   // Queues a cancel of the request tagged `tag`.
   void cancel(uint64_t tag) noexcept {

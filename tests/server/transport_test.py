@@ -1,9 +1,13 @@
 """tests/server/transport_test.py -- RFC 7766 TCP and hostile traffic against
 the real hadnsd: pipelined queries answered in order, partial writes, idle
-timeout, the connection cap, a garbage TCP client, malformed UDP packets."""
+timeout (counted from the last complete message: a client trickling bytes is
+closed), the connection cap, a garbage TCP client, OPT over TCP advertising
+edns_udp_size, malformed UDP packets."""
 import os
+import re
 import socket
 import struct
+import subprocess
 import time
 import unittest
 
@@ -11,7 +15,7 @@ import dns.message
 import dns.query
 import dns.rcode
 
-from server_harness import Server, wait_until
+from server_harness import CONFIG, Server, wait_until
 
 
 def frame(wire: bytes) -> bytes:
@@ -103,6 +107,58 @@ class TcpTest(unittest.TestCase):
             waited = time.monotonic() - start
             self.assertGreater(waited, 0.4)
             self.assertLess(waited, 2.0)
+
+    def test_trickling_client_is_closed_at_idle_timeout(self):
+        # Slowloris: one byte every 0.3 s never completes a message, so it
+        # does not reset the idle timer.
+        with Server(idle="1s") as srv, socket.create_connection(("127.0.0.1", srv.port)) as s:
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            data = frame(dns.message.make_query("www.demo.test.", "A").to_wire())
+            start = time.monotonic()
+            closed = False
+            for i in range(12):  # 3.6 s at most, 12 of the query's bytes
+                try:
+                    s.send(data[i:i + 1])
+                except (BrokenPipeError, ConnectionResetError):
+                    closed = True
+                    break
+                if closed_within(s, 0.3):
+                    closed = True
+                    break
+            waited = time.monotonic() - start
+            self.assertTrue(closed, f"a client trickling bytes kept its connection {waited:.1f} s")
+            self.assertGreater(waited, 0.9)
+            self.assertLess(waited, 1.8)  # the timeout, the sweep period (0.25 s), slack
+
+    def test_client_completing_messages_keeps_its_connection(self):
+        with Server(idle="1s") as srv, socket.create_connection(("127.0.0.1", srv.port)) as s:
+            s.settimeout(5)
+            for i in range(8):  # 8 x 0.4 s: three idle timeouts
+                time.sleep(0.4)
+                q = dns.message.make_query("www.demo.test.", "A")
+                s.sendall(frame(q.to_wire()))
+                self.assertEqual(read_message(s).id, q.id, f"query {i}")
+            # A message sent in pieces counts once it is complete.
+            q = dns.message.make_query("mail.demo.test.", "A")
+            data = frame(q.to_wire())
+            s.sendall(data[:5])
+            time.sleep(0.5)
+            s.sendall(data[5:])
+            self.assertEqual(read_message(s).id, q.id)
+
+    def test_tcp_opt_advertises_edns_udp_size(self):
+        config = CONFIG.replace("  shards:", "  edns_udp_size: 4000\n  shards:")
+        with Server(config=config) as srv:
+            for transport in ("+tcp", "+notcp"):
+                with self.subTest(transport):
+                    out = subprocess.run(
+                        ["kdig", "@127.0.0.1", "-p", str(srv.port), transport, "+edns=0",
+                         "+bufsize=1232", "+time=2", "+retry=0", "www.demo.test.", "A"],
+                        capture_output=True, text=True, timeout=20).stdout
+                    self.assertIn("status: NOERROR", out, out)
+                    size = re.search(r"UDP size: (\d+) B", out)
+                    self.assertIsNotNone(size, out)
+                    self.assertEqual(int(size.group(1)), 4000, out)
 
     def test_connections_beyond_the_cap_are_closed_at_once(self):
         with Server(shards=2, max_connections=3) as srv:

@@ -1,12 +1,17 @@
 // tests/engine/io/server_test.cc -- the shard loop on loopback sockets with
 // the stand-in core: UDP over IPv4 and IPv6 (reply from the queried
-// address), TCP framing, pipelining, partial writes, garbage, idle timeout,
-// the connection cap, publishing a new Snapshot, stop, counters.
+// address), a failed UDP send counted once, TCP framing, pipelining,
+// partial writes, garbage, idle timeout (trickled bytes do not reset it),
+// the connection cap, sockets closed, publishing a new Snapshot, stop,
+// counters.
 #include "engine/io/server.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -171,6 +176,15 @@ class ServerTest : public ::testing::Test {
     if (srv) srv->stop();
   }
 
+  // A UDP response is counted when its send completes, which the shard
+  // reaps a moment after the client may already hold the reply: the
+  // totals once `n` UDP responses are counted (or after a second).
+  shard_stats total_after_udp_responses(uint64_t n) {
+    for (int i = 0; i < 200 && srv->total().responses_total(proto::udp) < n; ++i)
+      std::this_thread::sleep_for(5ms);
+    return srv->total();
+  }
+
   std::atomic<int> destroyed{0};
   std::unique_ptr<server> srv;
   config::endpoint v4, v6;
@@ -185,7 +199,7 @@ TEST_F(ServerTest, UdpAnswersOverIpv4AndIpv6) {
     EXPECT_EQ(id_of(r), 0x1234);
     EXPECT_TRUE(r[2] & 0x80);  // QR
   }
-  shard_stats t = srv->total();
+  shard_stats t = total_after_udp_responses(2);
   EXPECT_EQ(t.queries[0], 2u);
   EXPECT_EQ(t.responses_total(proto::udp), 2u);
   EXPECT_EQ(t.responses[0][0], 2u);  // NOERROR
@@ -204,7 +218,7 @@ TEST_F(ServerTest, UdpBigAnswerIsTruncatedAndTcpGetsItWhole) {
   bytes m = read_message(fd);
   ASSERT_EQ(m.size(), 3000u);
   EXPECT_FALSE(m[2] & 0x02);
-  EXPECT_EQ(srv->total().truncated[0], 1u);
+  EXPECT_EQ(total_after_udp_responses(1).truncated[0], 1u);
 }
 
 TEST_F(ServerTest, MalformedUdpIsDroppedAndServingGoesOn) {
@@ -280,6 +294,51 @@ TEST_F(ServerTest, TcpIdleConnectionIsClosed) {
   EXPECT_EQ(srv->total().tcp_timeouts, 1u);
 }
 
+// Slowloris: bytes that never complete a message do not reset the idle
+// timer; the connection closes at the idle timeout after accept.
+TEST_F(ServerTest, TcpTricklingClientIsClosedAtIdleTimeout) {
+  start(1, 100, 600ms);
+  int fd = tcp_connect(v4);
+  ASSERT_GE(fd, 0);
+  fd_closer c{fd};
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  bytes f = frame(make_query(77));  // 33 bytes: never completed below
+  auto t0 = std::chrono::steady_clock::now();
+  bool closed = false;
+  for (size_t i = 0; i < 20 && i < f.size() && !closed; ++i) {
+    if (send(fd, &f[i], 1, MSG_NOSIGNAL) != 1) {
+      closed = true;
+      break;
+    }
+    closed = closed_within(fd, 150ms);
+  }
+  auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_TRUE(closed) << "a client trickling bytes kept its connection for "
+                      << std::chrono::duration_cast<std::chrono::milliseconds>(waited).count() << " ms";
+  EXPECT_GE(waited, 550ms);
+  EXPECT_LT(waited, 1500ms);
+  EXPECT_EQ(srv->total().tcp_timeouts, 1u);
+}
+
+// A client that completes a message more often than the idle timeout keeps
+// its connection however long it stays.
+TEST_F(ServerTest, TcpClientCompletingMessagesKeepsItsConnection) {
+  start(1, 100, 600ms);
+  int fd = tcp_connect(v4);
+  ASSERT_GE(fd, 0);
+  fd_closer c{fd};
+  for (uint16_t id = 1; id <= 8; ++id) {  // 8 x 250 ms: over three idle timeouts
+    bytes f = frame(make_query(id));
+    ASSERT_EQ(send(fd, f.data(), f.size(), MSG_NOSIGNAL), static_cast<ssize_t>(f.size()));
+    bytes m = read_message(fd);
+    ASSERT_FALSE(m.empty()) << "closed before query " << id;
+    EXPECT_EQ(id_of(m), id);
+    std::this_thread::sleep_for(250ms);
+  }
+  EXPECT_EQ(srv->total().tcp_timeouts, 0u);
+}
+
 TEST_F(ServerTest, TcpConnectionsBeyondTheCapAreClosed) {
   start(2, 2);
   int a = tcp_connect(v4), b = tcp_connect(v6);
@@ -308,6 +367,94 @@ TEST_F(ServerTest, TcpConnectionsBeyondTheCapAreClosed) {
   fd_closer cy{y};
   send(y, f.data(), f.size(), 0);
   EXPECT_FALSE(read_message(y).empty());
+}
+
+int open_fds() {
+  int n = 0;
+  if (DIR* d = opendir("/proc/self/fd")) {
+    while (readdir(d)) ++n;
+    closedir(d);
+  }
+  return n;
+}
+
+// Sockets are closed through the ring: whichever way a connection ends
+// (refused over the cap, garbage, idle, peer closed, stop), its socket is
+// really closed, and stop leaves no descriptor behind.
+TEST_F(ServerTest, EveryClosedConnectionReleasesItsSocket) {
+  int before = open_fds();
+  start(1, 2, 400ms);
+  int serving = open_fds();
+  {
+    int a = tcp_connect(v4), b = tcp_connect(v4);
+    fd_closer ca{a}, cb{b};
+    for (int fd : {a, b}) {
+      bytes f = frame(make_query(1));
+      send(fd, f.data(), f.size(), MSG_NOSIGNAL);
+      ASSERT_FALSE(read_message(fd).empty());
+    }
+    int x = tcp_connect(v4);  // over the cap
+    fd_closer cx{x};
+    EXPECT_TRUE(closed_within(x, 1s));
+    const uint8_t junk[] = {0x00, 0x05, 'h', 'e', 'l', 'l', 'o'};
+    send(a, junk, sizeof junk, MSG_NOSIGNAL);
+    EXPECT_TRUE(closed_within(a, 1s));
+    EXPECT_TRUE(closed_within(b, 2s));  // idle
+  }
+  {
+    int p = tcp_connect(v6);
+    ASSERT_GE(p, 0);
+    bytes f = frame(make_query(2));
+    send(p, f.data(), f.size(), MSG_NOSIGNAL);
+    ASSERT_FALSE(read_message(p).empty());
+    ::close(p);  // the peer ends it
+  }
+  // The server's own descriptors: back to what it holds while serving.
+  for (int i = 0; i < 100 && (srv->tcp_open() != 0 || open_fds() != serving); ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(open_fds(), serving);
+  int fd = tcp_connect(v4);  // left open for stop to close
+  fd_closer c{fd};
+  bytes f = frame(make_query(3));
+  send(fd, f.data(), f.size(), MSG_NOSIGNAL);
+  ASSERT_FALSE(read_message(fd).empty());
+  srv->stop();
+  EXPECT_TRUE(closed_within(fd, 500ms));
+  shard_stats t = srv->total();
+  EXPECT_EQ(t.tcp_accepted, t.tcp_closed);
+  srv.reset();
+  EXPECT_EQ(open_fds(), before + 1);  // `fd`, the client's own
+}
+
+// A reply the kernel refuses to send (here: to source port 0, which
+// sendmsg rejects with EINVAL) counts once, as a drop, not as a response.
+// Needs a raw socket (CAP_NET_RAW) to send from port 0.
+TEST_F(ServerTest, FailedUdpSendCountsOnceAsADrop) {
+  int raw = ::socket(AF_INET, SOCK_RAW, IPPROTO_UDP);
+  if (raw < 0) GTEST_SKIP() << "no raw socket (CAP_NET_RAW): " << std::strerror(errno);
+  fd_closer cr{raw};
+  start(1);
+  bytes q = make_query(0x4242);
+  bytes dgram(sizeof(udphdr) + q.size());
+  udphdr h{};
+  h.source = 0;  // the reply cannot be addressed
+  h.dest = htons(v4.port);
+  h.len = htons(static_cast<uint16_t>(dgram.size()));
+  h.check = 0;  // no checksum: allowed over IPv4
+  std::memcpy(dgram.data(), &h, sizeof h);
+  std::memcpy(dgram.data() + sizeof h, q.data(), q.size());
+  socklen_t len;
+  sockaddr_storage dst = to_addr(v4, len);
+  reinterpret_cast<sockaddr_in*>(&dst)->sin_port = 0;
+  ASSERT_EQ(sendto(raw, dgram.data(), dgram.size(), 0, reinterpret_cast<sockaddr*>(&dst), len),
+            static_cast<ssize_t>(dgram.size()));
+  for (int i = 0; i < 100 && srv->total().dropped[0] == 0; ++i) std::this_thread::sleep_for(10ms);
+  // A good query after it: its answer is counted as a response.
+  ASSERT_FALSE(udp_exchange(v4, make_query(1)).empty());
+  shard_stats t = total_after_udp_responses(1);
+  EXPECT_EQ(t.queries[0], 2u);
+  EXPECT_EQ(t.dropped[0], 1u);
+  EXPECT_EQ(t.responses_total(proto::udp), 1u);
 }
 
 TEST_F(ServerTest, PublishedSnapshotIsUsedAndOldOneFreed) {
