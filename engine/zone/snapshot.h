@@ -25,6 +25,12 @@
 // Failover: an entry with a slot points at k_slot_states response offsets,
 // one per slot state, chosen by the slot's atomic state at answer time.
 //
+// Zone choice: origins are found in one open-addressing table keyed by
+// XXH3 of the lower-cased wire origin (seed k_origin_seed), probed for the
+// question name's suffixes from the longest down, only at the wire lengths
+// some origin has. The cost does not grow with the number of zones: at most
+// one probe per label of the question, usually one.
+//
 // Threads: immutable after compile(); any number of threads read it at once.
 #pragma once
 
@@ -68,6 +74,7 @@ struct response {
 };
 
 inline constexpr uint64_t k_wildcard_seed = 0x10000;
+inline constexpr uint64_t k_origin_seed = 0x20000;
 inline constexpr uint32_t k_no_slot = 0xFFFFFFFF;
 inline constexpr uint8_t k_entry_delegation = 1;   // node entry of a zone cut
 inline constexpr uint8_t k_entry_wildcard_parent = 2;  // node entry of a name with a "*" child
@@ -110,6 +117,12 @@ struct origin_group {
   uint8_t len = 0;
   std::vector<view_prefix> privates;
   int32_t public_zone = -1;
+};
+
+// A bucket of the origin table.
+struct origin_slot {
+  uint64_t hash = 0;        // 0 = empty bucket
+  uint32_t group = 0;       // index in the origin groups
 };
 
 class snapshot {
@@ -168,9 +181,10 @@ class snapshot {
   pod_array<rrset_mark> marks_;
   pod_array<uint16_t> fixups_;
   std::vector<zone_table> zones_;
-  std::vector<origin_group> origins_;        // longest name first
-  std::array<uint32_t, 256> origin_begin_{};  // origins_ of each wire length:
-  std::array<uint32_t, 256> origin_end_{};    // [begin, end)
+  std::vector<origin_group> origins_;
+  pod_array<origin_slot> origin_table_;       // load factor <= 0.5
+  uint32_t origin_mask_ = 0;
+  std::array<uint64_t, 4> origin_lengths_{};  // bit n: some origin is n bytes long
   std::vector<const live::failover_slot*> slots_;
   std::vector<std::shared_ptr<live::failover_slot>> slot_owners_;
 };
