@@ -6,8 +6,8 @@ namespace hadns::core {
 const zone::response* lookup(const zone::snapshot& snap, const client& from,
                              const query_info& q) noexcept {
   const wire::parsed_name& n = q.qname;
-  const zone::zone_table* z =
-      snap.find_zone(n.lower, n.len, n.label_off, n.labels, from.family, from.addr.data());
+  const zone::zone_ref* z =
+      snap.find_zone_ref(n.lower, n.len, n.label_off, n.labels, from.family, from.addr.data());
   if (!z) return nullptr;
   if (const zone::entry* e = snap.find_exact(*z, n.lower, n.len, q.qtype))
     return &snap.response_of(*e);

@@ -27,9 +27,9 @@ uint64_t snapshot::hash(const uint8_t* name, size_t len, uint64_t seed) noexcept
   return XXH3_64bits_withSeed(name, len, seed);
 }
 
-const zone_table* snapshot::find_zone(const uint8_t* name, size_t len, const uint8_t* label_off,
-                                      size_t labels, int family,
-                                      const uint8_t* addr) const noexcept {
+int32_t snapshot::choose_zone(const uint8_t* name, size_t len, const uint8_t* label_off,
+                              size_t labels, int family, const uint8_t* addr,
+                              const zone_ref*& hot) const noexcept {
   // An IPv4-mapped IPv6 source matches as IPv4.
   static constexpr uint8_t k_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
   if (family == 10 /* AF_INET6 */ && std::memcmp(addr, k_mapped, 12) == 0) {
@@ -48,24 +48,26 @@ const zone_table* snapshot::find_zone(const uint8_t* name, size_t len, const uin
     for (uint32_t k = static_cast<uint32_t>(h) & origin_mask_;; k = (k + 1) & origin_mask_) {
       const origin_slot& s = origin_table_[k];
       if (s.hash == 0) break;
-      if (s.hash != h) continue;
-      const origin_group& o = origins_[s.group];
-      if (o.len == slen && std::memcmp(bytes_.data() + o.name, suffix, slen) == 0) {
-        g = &o;
-        break;
+      if (s.hash != h || s.len != slen) continue;
+      const uint8_t* origin = slen <= k_inline_origin ? s.name : bytes_.data() + origins_[s.group].name;
+      if (std::memcmp(origin, suffix, slen) != 0) continue;
+      if (s.only_public) {
+        hot = &s.zone;
+        return s.public_zone;
       }
+      g = &origins_[s.group];
+      break;
     }
     if (!g) continue;
     for (const view_prefix& p : g->privates)
-      if (prefix_matches(p, family, addr)) return &zones_[p.zone];
-    if (g->public_zone >= 0) return &zones_[static_cast<size_t>(g->public_zone)];
+      if (prefix_matches(p, family, addr)) return static_cast<int32_t>(p.zone);
     // A private-only zone answers nobody else (design.md: "others get
     // REFUSED"), not even through a public parent zone: falling back to
     // the parent would hand out an authoritative NXDOMAIN for the whole
     // private subtree, which resolvers would cache.
-    return nullptr;
+    return g->public_zone;
   }
-  return nullptr;
+  return -1;
 }
 
 size_t snapshot::memory_bytes() const noexcept {

@@ -190,16 +190,23 @@ void snapshot_builder::build_origin_table() {
   snapshot& s = *snap_;
   size_t cap = 2;
   while (cap < 2 * s.origins_.size()) cap *= 2;
-  s.origin_table_.resize(0);
-  s.origin_table_.resize(cap);  // zeroed: hash 0 = empty bucket
+  s.origin_table_.assign(cap, origin_slot{});  // hash 0 = empty bucket
   s.origin_mask_ = static_cast<uint32_t>(cap - 1);
   s.origin_lengths_.fill(0);
   for (uint32_t k = 0; k < s.origins_.size(); ++k) {
     const origin_group& g = s.origins_[k];
-    uint64_t h = snapshot::hash(s.bytes_.data() + g.name, g.len, k_origin_seed) | 1;
-    uint32_t i = static_cast<uint32_t>(h) & s.origin_mask_;
+    const uint8_t* name = s.bytes_.data() + g.name;
+    origin_slot o;
+    o.hash = snapshot::hash(name, g.len, k_origin_seed) | 1;
+    o.group = k;
+    o.public_zone = g.public_zone;
+    o.len = g.len;
+    o.only_public = g.privates.empty() && g.public_zone >= 0;
+    if (o.only_public) o.zone = s.zones_[static_cast<size_t>(g.public_zone)];
+    if (g.len <= k_inline_origin) std::memcpy(o.name, name, g.len);
+    uint32_t i = static_cast<uint32_t>(o.hash) & s.origin_mask_;
     while (s.origin_table_[i].hash != 0) i = (i + 1) & s.origin_mask_;
-    s.origin_table_[i] = origin_slot{h, k};
+    s.origin_table_[i] = o;
     s.origin_lengths_[g.len >> 6] |= uint64_t{1} << (g.len & 63);
   }
 }

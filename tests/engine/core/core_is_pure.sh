@@ -14,7 +14,7 @@ program=${1:?usage: core_is_pure.sh PROGRAM}
 allowed='^(memcpy|memmove|memset|memcmp|bcmp|__memcpy_chk|__memmove_chk|__memset_chk|__stack_chk_fail|__libc_start_main|__gxx_personality_v0|__cxa_finalize|__gmon_start__|_ITM_deregisterTMCloneTable|_ITM_registerTMCloneTable|__asan_.*|__ubsan_.*|__sanitizer_.*|__tsan_.*)$'
 
 defined=$(nm --defined-only "$program")
-for entry in _ZN5hadns4core6answer _ZN5hadns4core12answer_batch _ZNK5hadns4zone8snapshot9find_zone; do
+for entry in _ZN5hadns4core6answer _ZN5hadns4core12answer_batch _ZNK5hadns4zone8snapshot11choose_zone; do
   if ! grep -q " T ${entry}" <<<"$defined"; then
     echo "core_is_pure: $program does not define ${entry}*: nm failed or the packet path was not linked" >&2
     exit 1

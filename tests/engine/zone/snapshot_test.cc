@@ -63,6 +63,9 @@ class ZoneChoice : public ::testing::Test {
     add("b.a.z0007.test.", "www A 192.0.2.72\n");
     add("z0042.test.", "www A 172.16.0.42\n", {"10.0.0.0/8"});
     add("p.z0099.test.", "www A 172.16.0.99\n", {"10.0.0.0/8"});
+    // Origins longer than an origin bucket holds inline, equal in length.
+    add(std::string(40, 'l') + "x.z0003.test.", "www A 192.0.2.31\n");
+    add(std::string(40, 'l') + "y.z0003.test.", "www A 192.0.2.32\n");
     table_ = new live::live_table;
     compiled_ = new zone::compiled(zone::compile(cfg, *table_));
   }
@@ -117,6 +120,14 @@ TEST_F(ZoneChoice, LongestEnclosingOriginWins) {
   message in_a = q("c.a.z0007.test");
   EXPECT_EQ(in_a.rcode(), 3);
   EXPECT_EQ(in_a.authority()[0].owner, "a.z0007.test.");
+}
+
+TEST_F(ZoneChoice, LongOriginsOfOneLength) {
+  EXPECT_EQ(a_value(q("www." + std::string(40, 'l') + "x.z0003.test")), "192.0.2.31");
+  EXPECT_EQ(a_value(q("www." + std::string(40, 'l') + "y.z0003.test")), "192.0.2.32");
+  message other = q("www." + std::string(40, 'l') + "z.z0003.test");
+  EXPECT_EQ(other.rcode(), 3) << "in z0003.test., not in a long zone";
+  EXPECT_EQ(other.authority()[0].owner, "z0003.test.");
 }
 
 TEST_F(ZoneChoice, PrivateViewsAmongManyZones) {
