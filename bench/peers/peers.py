@@ -210,6 +210,8 @@ class Peer:
         (up to 50, spread over the list) answers, since Knot loads zones in
         the background after it starts answering."""
         self.server = server
+        if isinstance(zone_file, (list, tuple)):
+            origin = zone_list(zone_file, origin)[0][0]
         self.origin = origin if origin.endswith(".") else origin + "."
         self.port = port
         self.core = core
