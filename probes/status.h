@@ -49,7 +49,7 @@ struct status_snapshot {
   std::vector<record_status> records;   // in binding order
 };
 
-// "A", "AAAA", ... or "TYPE65" for a record type number.
+// "A", "AAAA", ... or "TYPE65280" for a number without a mnemonic.
 std::string type_mnemonic(uint16_t type);
 
 // "app.demo.test. A" (+ " [10.0.0.0/8]" for a private view).

@@ -217,8 +217,6 @@ void apply_failover(zone_model& z, const config::zone_config& zc, size_t zi,
     if (!is_subdomain(owner, z.origin)) fail(".name", "a name inside " + zc.origin + " expected");
     uint16_t type = f.qtype ? f.qtype : type_from_name(f.type);
     if (type == 0) fail(".type", "a record type expected, got " + f.type);
-    if (type == wire::k_type_soa || type == wire::k_type_ns)
-      fail(".type", "SOA and NS cannot be failover types");
     if (wire::is_meta_type(type)) fail(".type", "a data type expected, got " + f.type);
     // At or below a delegation (the apex is not one).
     for (name_view p = owner; p.size() > z.origin.size(); p = parent_of(p)) {
