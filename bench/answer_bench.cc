@@ -1,13 +1,17 @@
 // bench/answer_bench.cc -- the packet core on a generated zone of 100,000
 // names: positive answers, NXDOMAIN, a CNAME chain, EDNS, a batch of 64
 // mixed queries, and positive answers while another thread flips a
-// failover slot.
+// failover slot; and the zone choice: the same 20,000 names served from
+// one zone or from 20,000 zones.
 #include <arpa/inet.h>
 #include <benchmark/benchmark.h>
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <random>
 #include <thread>
 
@@ -159,6 +163,76 @@ void positive_flipping(benchmark::State& state) {
 }
 void failover_steady(benchmark::State& s) { run(s, {query("app.bench.test", 1, false)}); }
 
+// Zone choice. The same 20,000 names www.zNNNNN.test. (one A record each)
+// are served either from one zone, test., or from 20,000 zones zNNNNN.test.
+// of one name length; the queries are the same bytes in both, so the
+// difference is the cost of choosing among many zones.
+constexpr int k_zone_names = 20000;
+
+std::string zone_label(int i) {
+  char b[16];
+  std::snprintf(b, sizeof b, "z%05d", i);
+  return b;
+}
+
+struct zones_fixture {
+  live::live_table table;
+  zone::compiled c;
+  core::client from;
+  std::vector<std::vector<uint8_t>> qs;
+
+  explicit zones_fixture(int zones) {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("hadns-bench-zones-" + std::to_string(getpid()) + "-" + std::to_string(zones));
+    std::filesystem::create_directories(dir);
+    const char* apex = "$TTL 3600\n@ SOA ns1.test. hostmaster.test. 1 7200 900 1209600 300\n@ NS ns1.test.\n";
+    config::config cfg;
+    if (zones == 1) {
+      auto file = dir / "test.zone";
+      std::ofstream z(file);
+      z << "$ORIGIN test.\n" << apex << "ns1 A 192.0.2.1\n";
+      for (int i = 0; i < k_zone_names; ++i)
+        z << "www." << zone_label(i) << " A 10.0." << (i >> 8) << "." << (i & 255) << "\n";
+      config::zone_config zc;
+      zc.origin = "test.";
+      zc.file = file.string();
+      cfg.zones.push_back(zc);
+    } else {
+      for (int i = 0; i < zones; ++i) {
+        std::string origin = zone_label(i) + ".test.";
+        auto file = dir / (origin + "zone");
+        std::ofstream z(file);
+        z << "$ORIGIN " << origin << "\n" << apex << "www A 10.0." << (i >> 8) << "." << (i & 255) << "\n";
+        config::zone_config zc;
+        zc.origin = origin;
+        zc.file = file.string();
+        cfg.zones.push_back(zc);
+      }
+    }
+    c = zone::compile(cfg, table);
+    std::filesystem::remove_all(dir);
+    from.family = AF_INET;
+    from.addr = {192, 0, 2, 200};
+    std::mt19937 rng(11);
+    for (int i = 0; i < k_zone_names; ++i)
+      qs.push_back(query("www." + zone_label(int(rng() % k_zone_names)) + ".test", 1, false));
+  }
+};
+
+void zones(benchmark::State& state) {
+  static std::map<int, std::unique_ptr<zones_fixture>> made;
+  auto& f = made[int(state.range(0))];
+  if (!f) f = std::make_unique<zones_fixture>(int(state.range(0)));
+  std::vector<uint8_t> out(1232);
+  size_t i = 0;
+  for (auto _ : state) {
+    core::result r = core::answer(*f->c.snap, f->from, f->qs[i], out);
+    benchmark::DoNotOptimize(r);
+    if (++i == f->qs.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 int registered = [] {
   benchmark::RegisterBenchmark("BM_Answer/positive", positive);
   benchmark::RegisterBenchmark("BM_Answer/positive_hot", positive_hot);
@@ -168,6 +242,7 @@ int registered = [] {
   benchmark::RegisterBenchmark("BM_Answer/batch64", batch64);
   benchmark::RegisterBenchmark("BM_Answer/failover", failover_steady);
   benchmark::RegisterBenchmark("BM_Answer/failover_while_flipping", positive_flipping);
+  benchmark::RegisterBenchmark("BM_Answer/zones", zones)->Arg(1)->Arg(k_zone_names);
   return 0;
 }();
 

@@ -5,31 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "engine/wire/rr_type.h"
+
 namespace hadns::probes {
 
-std::string type_mnemonic(uint16_t type) {
-  switch (type) {
-    case 1: return "A";
-    case 2: return "NS";
-    case 5: return "CNAME";
-    case 6: return "SOA";
-    case 12: return "PTR";
-    case 13: return "HINFO";
-    case 15: return "MX";
-    case 16: return "TXT";
-    case 28: return "AAAA";
-    case 33: return "SRV";
-    case 35: return "NAPTR";
-    case 39: return "DNAME";
-    case 43: return "DS";
-    case 44: return "SSHFP";
-    case 52: return "TLSA";
-    case 64: return "SVCB";
-    case 65: return "HTTPS";
-    case 257: return "CAA";
-  }
-  return "TYPE" + std::to_string(type);
-}
+std::string type_mnemonic(uint16_t type) { return wire::type_to_name(type); }
 
 std::string record_text(const live::slot_key& key) {
   std::string t = key.owner + " " + type_mnemonic(key.type);

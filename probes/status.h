@@ -54,7 +54,7 @@ struct status_snapshot {
 // swapped for an `invert` check. False when there is no result yet.
 inline bool counted_ok(const check_status& c) { return c.last && c.last->ok != c.invert; }
 
-// "A", "AAAA", ... or "TYPE65" for a record type number.
+// "A", "AAAA", ... or "TYPE65280" for a number without a mnemonic.
 std::string type_mnemonic(uint16_t type);
 
 // "app.demo.test. A" (+ " [10.0.0.0/8]" for a private view).

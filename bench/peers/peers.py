@@ -91,7 +91,17 @@ def kdig_soa(port, origin):
     return out.stdout + out.stderr
 
 
+def zone_list(zone_file, origin):
+    """[(origin, absolute file)]: one zone, or the list `zone_file` already is."""
+    if isinstance(zone_file, (list, tuple)):
+        return [(o if o.endswith(".") else o + ".", os.path.abspath(f)) for o, f in zone_file]
+    return [(origin, os.path.abspath(zone_file))]
+
+
 def knot_config(workdir, zone_file, origin, port):
+    zones = "".join(f"""  - domain: {o}
+    file: "{f}"
+""" for o, f in zone_list(zone_file, origin))
     return f"""server:
     rundir: "{workdir}"
     listen: 127.0.0.1@{port}
@@ -112,12 +122,14 @@ template:
     semantic-checks: off
     dnssec-signing: off
 zone:
-  - domain: {origin}
-    file: "{os.path.abspath(zone_file)}"
-"""
+{zones}"""
 
 
 def nsd_config(workdir, zone_file, origin, port):
+    zones = "".join(f"""zone:
+    name: {o}
+    zonefile: "{f}"
+""" for o, f in zone_list(zone_file, origin))
     return f"""server:
     server-count: 1
     ip-address: 127.0.0.1
@@ -144,13 +156,13 @@ remote-control:
     control-enable: no
 verify:
     enable: no
-zone:
-    name: {origin}
-    zonefile: "{os.path.abspath(zone_file)}"
-"""
+{zones}"""
 
 
 def hadns_config(workdir, zone_file, origin, port):
+    zones = "".join(f"""  - origin: {o}
+    file: {f}
+""" for o, f in zone_list(zone_file, origin))
     return f"""server:
   listen: [127.0.0.1:{port}]
   shards: 1
@@ -158,9 +170,7 @@ control:
   listen: off
   state_file: {workdir}/hadns-state.json
 zones:
-  - origin: {origin}
-    file: {os.path.abspath(zone_file)}
-"""
+{zones}"""
 
 
 def hadnsd_binary(build_dir):
@@ -195,7 +205,13 @@ class Peer:
 
     def __init__(self, server, zone_file, origin, port, core=None, build_dir=None,
                  ready_timeout=120.0, time_v=False, keep_dir=False):
+        """zone_file: one zone file for `origin`, or a list of (origin, file)
+        pairs; with a list, the server is ready once a sample of its origins
+        (up to 50, spread over the list) answers, since Knot loads zones in
+        the background after it starts answering."""
         self.server = server
+        if isinstance(zone_file, (list, tuple)):
+            origin = zone_list(zone_file, origin)[0][0]
         self.origin = origin if origin.endswith(".") else origin + "."
         self.port = port
         self.core = core
@@ -230,6 +246,17 @@ class Peer:
                 raise RuntimeError(f"{server} did not answer on port {port} within "
                                    f"{ready_timeout} s:\n{log}")
             time.sleep(0.005)
+        if isinstance(zone_file, (list, tuple)):
+            origins = [o for o, _ in zone_list(zone_file, origin)]
+            waiting = set(origins[::max(1, len(origins) // 50)] + origins[-1:])
+            while waiting:
+                waiting = {o for o in waiting if not answers(port, o)}
+                if waiting and time.monotonic() > deadline:
+                    log = self.log()
+                    self.stop()
+                    raise RuntimeError(f"{server}: {len(waiting)} zones still unanswered:\n{log}")
+                if waiting:
+                    time.sleep(0.05)
         self.ready_seconds = time.monotonic() - t0
         for attempt in range(3):
             seen = kdig_soa(port, self.origin)

@@ -1,13 +1,12 @@
 // engine/config/dns_text.cc -- origins, owner names and type mnemonics,
-// using libknot's type table so mnemonics match the zone file reader.
+// using engine/wire's type table so mnemonics match the zone file reader.
 #include "engine/config/dns_text.h"
-
-extern "C" {  // libknot's headers carry no C++ guards
-#include <libknot/descriptor.h>
-}
 
 #include <cctype>
 #include <stdexcept>
+
+#include "engine/wire/header.h"
+#include "engine/wire/rr_type.h"
 
 namespace hadns::config {
 namespace {
@@ -61,8 +60,7 @@ std::string normalize_origin(std::string_view text) {
   std::string out(text);
   if (out.empty() || out.back() != '.') out += '.';
   check_name_syntax(out);
-  for (char& c : out) c = lower(c);
-  return out;
+  return lower_case(out);
 }
 
 bool is_at_or_below(std::string_view name, std::string_view origin) {
@@ -92,16 +90,18 @@ std::string absolute_name(std::string_view text, std::string_view origin) {
   return name;
 }
 
+std::string lower_case(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = lower(c);
+  return out;
+}
+
 uint16_t parse_rr_type(std::string_view text, std::string& canonical) {
   const char* const expected = "expected a type mnemonic like A, AAAA, TXT, MX or TYPEnnn";
-  std::string buf(text);
-  uint16_t type = 0;
-  if (buf.empty() || knot_rrtype_from_string(buf.c_str(), &type) != 0 || type == 0)
-    throw std::invalid_argument(expected);
-  if (knot_rrtype_is_metatype(type)) throw std::invalid_argument("a meta type cannot be served; " + std::string(expected));
-  char name[32];
-  if (knot_rrtype_to_string(type, name, sizeof name) < 0) throw std::invalid_argument(expected);
-  canonical = name;
+  uint16_t type = wire::type_from_name(text);
+  if (type == 0) throw std::invalid_argument(expected);
+  if (wire::is_meta_type(type)) throw std::invalid_argument("a meta type cannot be served; " + std::string(expected));
+  canonical = wire::type_to_name(type);
   return type;
 }
 

@@ -25,6 +25,10 @@ std::string absolute_name(std::string_view text, std::string_view origin);
 // (case-insensitive).
 bool is_at_or_below(std::string_view name, std::string_view origin);
 
+// ASCII letters lower-cased, every other byte kept (RFC 4343: DNS names
+// compare without regard to ASCII case).
+std::string lower_case(std::string_view text);
+
 // A type mnemonic (case-insensitive: "a", "TXT", "TYPE65") to its number;
 // `canonical` gets the upper-case mnemonic ("HTTPS" for TYPE65, "TYPE65280"
 // for unassigned numbers). Meta types (ANY, AXFR, OPT, ...) and TYPE0 are

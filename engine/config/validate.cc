@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "engine/config/dns_text.h"
 #include "engine/config/node_reader.h"
 #include "engine/config/schema.h"
 #include "engine/config/values.h"
@@ -100,11 +101,6 @@ void check_side(const config& cfg, const failover_side& side, const std::string&
             "no health check named '" + side.health_check + "' is defined; expected the name of a check under health_checks");
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 void check_zone(const config& cfg, const zone_config& z, const std::string& path, const read_context& ctx) {
   std::map<std::pair<std::string, uint16_t>, size_t> sets;
   for (size_t j = 0; j < z.failover.size(); ++j) {
@@ -112,7 +108,7 @@ void check_zone(const config& cfg, const zone_config& z, const std::string& path
     const std::string p = item_path(path + ".failover", j);
     if (r.qtype == k_type_soa || r.qtype == k_type_ns)
       fail_at(ctx, p + ".type", r.type + " cannot be a failover type; expected any other type (A, AAAA, TXT, MX, ...)");
-    if (auto [it, fresh] = sets.emplace(std::make_pair(lower(r.name), r.qtype), j); !fresh)
+    if (auto [it, fresh] = sets.emplace(std::make_pair(lower_case(r.name), r.qtype), j); !fresh)
       fail_at(ctx, p, "failover " + r.name + " " + r.type + " is already defined at line " +
                           std::to_string(z.failover[it->second].pos.line) + "; expected one entry per name and type");
     check_side(cfg, r.primary, p + ".primary", true, ctx);

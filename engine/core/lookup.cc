@@ -6,8 +6,8 @@ namespace hadns::core {
 found lookup(const zone::snapshot& snap, const client& from, const wire::parsed_name& n,
              uint16_t qtype) noexcept {
   found f;
-  const zone::zone_table* z =
-      snap.find_zone(n.lower, n.len, n.label_off, n.labels, from.family, from.addr.data());
+  const zone::zone_ref* z =
+      snap.find_zone_ref(n.lower, n.len, n.label_off, n.labels, from.family, from.addr.data());
   if (!z) return f;
   if (const zone::entry* e = snap.find_exact(*z, n.lower, n.len, qtype)) {
     f.resp = &snap.response_of(*e);

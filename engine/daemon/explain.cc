@@ -16,6 +16,7 @@ extern "C" {
 #include <libknot/libknot.h>
 }
 
+#include "engine/config/dns_text.h"
 #include "engine/core/answer.h"
 #include "engine/core/answering_zone.h"
 #include "engine/daemon/daemon.h"
@@ -29,11 +30,6 @@ namespace hadns::daemon {
 namespace {
 
 using json = nlohmann::json;
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // Every RR of one section in presentation format.
 json section_text(const knot_pkt_t* pkt, knot_section_t id, std::vector<std::pair<std::string, uint16_t>>* owners) {
@@ -62,7 +58,7 @@ json section_text(const knot_pkt_t* pkt, knot_section_t id, std::vector<std::pai
     std::free(buf);
     if (owners) {
       char name[KNOT_DNAME_TXT_MAXLEN + 1];
-      if (knot_dname_to_str(name, rr->owner, sizeof name)) owners->emplace_back(lower(name), rr->type);
+      if (knot_dname_to_str(name, rr->owner, sizeof name)) owners->emplace_back(config::lower_case(name), rr->type);
     }
   }
   return out;
@@ -132,7 +128,7 @@ control::outcome daemon::explain(const std::string& name_in, const std::string& 
     j["rcode"] = res.rcode;
   }
   knot_pkt_free(pkt);
-  owners.emplace_back(lower(name), qtype);
+  owners.emplace_back(config::lower_case(name), qtype);
 
   // Failover record sets behind the answer: the queried set itself and any
   // set the answer holds (a CNAME chain ending at it).

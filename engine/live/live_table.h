@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/live/slot.h"
@@ -30,6 +31,10 @@ struct slot_key {
 
   bool operator==(const slot_key&) const = default;
   std::string text() const;  // "app.demo.test. A" (+ " [10.0.0.0/8]" for a private view)
+};
+
+struct slot_key_hash {
+  size_t operator()(const slot_key& k) const noexcept;
 };
 
 enum class both_unhealthy_policy : uint8_t { primary, secondary, servfail };
@@ -57,7 +62,7 @@ class live_table {
 
  private:
   mutable std::mutex mutex_;
-  std::vector<std::pair<slot_key, std::shared_ptr<failover_slot>>> slots_;
+  std::unordered_map<slot_key, std::shared_ptr<failover_slot>, slot_key_hash> slots_;
   std::vector<failover_binding> bindings_;
 };
 

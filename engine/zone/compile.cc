@@ -1,9 +1,7 @@
-// engine/zone/compile.cc -- Config -> Snapshot: loads every zone, checks the
-// views, precompiles each zone once and makes it visible to its clients
-// (see compile.h).
+// engine/zone/compile.cc -- Config -> Snapshot: loads every zone,
+// precompiles each zone once and makes it visible to its clients (see
+// compile.h).
 #include "engine/zone/compile.h"
-
-#include <set>
 
 #include "engine/zone/precompile.h"
 #include "engine/zone/snapshot_builder.h"
@@ -13,21 +11,8 @@ namespace hadns::zone {
 compiled compile(const config::config& cfg, live::live_table& slots) {
   compile_world world;
   world.zones.reserve(cfg.zones.size());
-  std::set<std::pair<std::string, std::string>> views;
-  for (size_t i = 0; i < cfg.zones.size(); ++i) {
-    const config::zone_config& zc = cfg.zones[i];
+  for (size_t i = 0; i < cfg.zones.size(); ++i)
     world.zones.push_back(build_zone_model(cfg, i, slots, world.slots));
-    const zone_model& z = world.zones.back();
-    std::vector<std::string> prefixes;
-    for (const auto& p : zc.allow_from) prefixes.push_back(p.text);
-    if (prefixes.empty()) prefixes.push_back("");
-    for (const std::string& p : prefixes)
-      if (!views.emplace(std::string(z.origin.begin(), z.origin.end()), p).second)
-        throw config::config_error(zc.pos.file, zc.pos.line,
-                                   "zones[" + std::to_string(i) + "].allow_from",
-                                   "the zone " + zc.origin + " is already served to " +
-                                       (p.empty() ? std::string("everyone") : p));
-  }
 
   snapshot_builder builder;
   compiled out;

@@ -5,6 +5,11 @@
 // off the hot path (start-up, reload) and is all-or-nothing: it either
 // returns a complete Snapshot or throws config::config_error naming file,
 // line and key, leaving nothing half-built.
+//
+// It takes a config that config::load_config() has validated: the rules that are
+// about the config alone (one zone per origin and view, no SOA or NS
+// failover entries) are checked there, once, where the YAML line of the
+// offending key is known; compile() checks what needs the zone files.
 #pragma once
 
 #include <memory>

@@ -1,13 +1,8 @@
-// engine/zone/names.cc -- domain names and type mnemonics between
-// presentation and wire form (the helpers declared in zone_file.h).
+// engine/zone/names.cc -- domain names between presentation and wire form
+// (the helpers declared in zone_file.h).
 //
 // Names: RFC 1035 section 5.1 escapes (\X and \DDD) both ways, labels of at
-// most 63 bytes, names of at most 255. Types: libknot's descriptor table,
-// which also knows RFC 3597 TYPEnnn in both directions.
-extern "C" {  // libknot's descriptor.h has no C++ guard
-#include <libknot/descriptor.h>
-}
-
+// most 63 bytes, names of at most 255. Type mnemonics are engine/wire's.
 #include <array>
 #include <cctype>
 #include <stdexcept>
@@ -16,23 +11,6 @@ extern "C" {  // libknot's descriptor.h has no C++ guard
 #include "engine/zone/zone_file.h"
 
 namespace hadns::zone {
-
-uint16_t type_from_name(std::string_view name) {
-  if (name.empty() || name.size() > 31) return 0;
-  std::array<char, 32> buf{};
-  name.copy(buf.data(), name.size());
-  uint16_t num = 0;
-  if (knot_rrtype_from_string(buf.data(), &num) != 0) return 0;
-  return num;
-}
-
-std::string type_to_name(uint16_t type) {
-  std::array<char, 32> buf{};
-  if (knot_rrtype_to_string(type, buf.data(), buf.size()) < 0) {
-    return "TYPE" + std::to_string(type);
-  }
-  return std::string(buf.data());
-}
 
 namespace {
 

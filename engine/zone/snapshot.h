@@ -25,6 +25,12 @@
 // Failover: an entry with a slot points at k_slot_states response offsets,
 // one per slot state, chosen by the slot's atomic state at answer time.
 //
+// Zone choice: origins are found in one open-addressing table keyed by
+// XXH3 of the lower-cased wire origin (seed k_origin_seed), probed for the
+// question name's suffixes from the longest down, only at the wire lengths
+// some origin has. The cost does not grow with the number of zones: at most
+// one probe per label of the question, usually one.
+//
 // Threads: immutable after compile(); any number of threads read it at once.
 #pragma once
 
@@ -68,6 +74,7 @@ struct response {
 };
 
 inline constexpr uint64_t k_wildcard_seed = 0x10000;
+inline constexpr uint64_t k_origin_seed = 0x20000;
 inline constexpr uint32_t k_no_slot = 0xFFFFFFFF;
 inline constexpr uint8_t k_entry_delegation = 1;   // node entry of a zone cut
 inline constexpr uint8_t k_entry_wildcard_parent = 2;  // node entry of a name with a "*" child
@@ -94,12 +101,16 @@ static_assert(sizeof(entry) == 24);
 // target as written in the zone (uncompressed, as RFC 6672 2.5 requires).
 inline constexpr size_t k_dname_rule_header = 5;
 
-struct zone_table {
+// What the packet path needs of a zone to look a name up in it.
+struct zone_ref {
   uint32_t first = 0;       // entries [first, first + mask + 1)
   uint32_t mask = 0;
   uint32_t nxdomain = 0;    // response offset
-  uint32_t origin = 0;      // offset in bytes()
   uint8_t origin_len = 0;
+};
+
+struct zone_table : zone_ref {
+  uint32_t origin = 0;      // offset in bytes()
   std::string origin_text;  // "demo.test."
   std::string view;         // "public" or the allow_from list
 };
@@ -120,6 +131,23 @@ struct origin_group {
   int32_t public_zone = -1;
 };
 
+// A bucket of the origin table: one cache line that, for an origin of up
+// to k_inline_origin bytes served to everyone alike, holds all the packet
+// path needs to choose the zone and look in it (the name to compare and a
+// copy of the zone's zone_ref), so that choosing among many zones costs one
+// cache miss, not four (bucket, origin group, origin name, zone).
+inline constexpr size_t k_inline_origin = 30;
+struct alignas(64) origin_slot {
+  uint64_t hash = 0;        // 0 = empty bucket
+  uint32_t group = 0;       // index in the origin groups
+  int32_t public_zone = -1; // with only_public: the zone for every client
+  zone_ref zone;            // with only_public: that zone's lookup fields
+  uint8_t len = 0;
+  bool only_public = false; // no private views
+  uint8_t name[k_inline_origin] = {};  // the origin, if len <= k_inline_origin
+};
+static_assert(sizeof(origin_slot) == 64);
+
 class snapshot {
  public:
   static uint64_t hash(const uint8_t* name, size_t len, uint64_t seed) noexcept;
@@ -129,9 +157,22 @@ class snapshot {
   // closest enclosing origin; when that origin has only private zones and
   // none matches the client, nullptr (REFUSED), never a parent zone.
   const zone_table* find_zone(const uint8_t* name, size_t len, const uint8_t* label_off,
-                              size_t labels, int family, const uint8_t* addr) const noexcept;
+                              size_t labels, int family, const uint8_t* addr) const noexcept {
+    const zone_ref* hot = nullptr;
+    int32_t z = choose_zone(name, len, label_off, labels, family, addr, hot);
+    return z < 0 ? nullptr : &zones_[static_cast<size_t>(z)];
+  }
+  // The same choice, as the packet path uses it: the zone's lookup fields,
+  // read from the origin bucket when it holds them.
+  const zone_ref* find_zone_ref(const uint8_t* name, size_t len, const uint8_t* label_off,
+                                size_t labels, int family, const uint8_t* addr) const noexcept {
+    const zone_ref* hot = nullptr;
+    int32_t z = choose_zone(name, len, label_off, labels, family, addr, hot);
+    if (hot) return hot;
+    return z < 0 ? nullptr : &zones_[static_cast<size_t>(z)];
+  }
 
-  const entry* find(const zone_table& z, const uint8_t* name, size_t len, uint64_t seed,
+  const entry* find(const zone_ref& z, const uint8_t* name, size_t len, uint64_t seed,
                     uint16_t type, uint8_t want_wild) const noexcept {
     uint64_t h = hash(name, len, seed) | 1;
     const entry* base = entries_.data() + z.first;
@@ -144,7 +185,7 @@ class snapshot {
         return &e;
     }
   }
-  const entry* find_exact(const zone_table& z, const uint8_t* name, size_t len,
+  const entry* find_exact(const zone_ref& z, const uint8_t* name, size_t len,
                           uint16_t type) const noexcept {
     return find(z, name, len, type, type, 0);
   }
@@ -171,14 +212,20 @@ class snapshot {
  private:
   friend class snapshot_builder;
 
+  // Index of the chosen zone or -1; `hot` is set when the origin bucket
+  // holds the zone's lookup fields.
+  int32_t choose_zone(const uint8_t* name, size_t len, const uint8_t* label_off, size_t labels,
+                      int family, const uint8_t* addr, const zone_ref*& hot) const noexcept;
+
   pod_array<entry> entries_;
   pod_array<uint8_t> bytes_;  // names, responses and bodies, interleaved
   pod_array<rrset_mark> marks_;
   pod_array<uint16_t> fixups_;
   std::vector<zone_table> zones_;
-  std::vector<origin_group> origins_;        // longest name first
-  std::array<uint32_t, 256> origin_begin_{};  // origins_ of each wire length:
-  std::array<uint32_t, 256> origin_end_{};    // [begin, end)
+  std::vector<origin_group> origins_;
+  std::vector<origin_slot> origin_table_;     // load factor <= 0.5
+  uint32_t origin_mask_ = 0;
+  std::array<uint64_t, 4> origin_lengths_{};  // bit n: some origin is n bytes long
   std::vector<const live::failover_slot*> slots_;
   std::vector<std::shared_ptr<live::failover_slot>> slot_owners_;
 };

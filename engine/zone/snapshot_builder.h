@@ -7,6 +7,8 @@
 #include <array>
 #include <memory>
 #include <span>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/config/config.h"
@@ -56,7 +58,9 @@ class snapshot_builder {
   void place(const entry& e, bool check_duplicate);
   void grow_table();
   void flush_pending();
+  void build_origin_table();
   std::shared_ptr<snapshot> snap_;
+  std::unordered_map<std::string, uint32_t> origin_index_;  // wire origin -> origin group
   uint32_t zone_first_ = 0;
   uint32_t zone_mask_ = 0;
   size_t zone_count_ = 0;

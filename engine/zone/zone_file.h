@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/wire/rr_type.h"
+
 namespace hadns::zone {
 
 struct record {
@@ -51,8 +53,8 @@ std::vector<record> parse_values(std::string_view origin, std::string_view owner
                                  const std::vector<std::string>& values);
 
 // Type mnemonic <-> number ("A" -> 1, "TYPE65534" -> 65534); 0 if unknown.
-uint16_t type_from_name(std::string_view name);
-std::string type_to_name(uint16_t type);
+using wire::type_from_name;
+using wire::type_to_name;
 
 // Wire name <-> presentation ("\3www\7example\0" <-> "www.example.").
 std::vector<uint8_t> name_from_text(std::string_view text);  // throws std::invalid_argument

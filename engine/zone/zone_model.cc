@@ -218,8 +218,6 @@ void apply_failover(zone_model& z, const config::zone_config& zc, size_t zi,
     if (!is_subdomain(owner, z.origin)) fail(".name", "a name inside " + zc.origin + " expected");
     uint16_t type = f.qtype ? f.qtype : type_from_name(f.type);
     if (type == 0) fail(".type", "a record type expected, got " + f.type);
-    if (type == wire::k_type_soa || type == wire::k_type_ns)
-      fail(".type", "SOA and NS cannot be failover types");
     if (type == wire::k_type_dname)
       fail(".type", "DNAME cannot be a failover type (it would change which names exist)");
     if (is_dnssec_type(type))

@@ -3,38 +3,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <fstream>
 #include <utility>
 
+#include "engine/wire/rr_type.h"
+
 namespace hadns::loadgen {
 namespace {
-
-struct type_name {
-  const char* text;
-  uint16_t code;
-};
-
-constexpr type_name k_types[] = {
-    {"A", 1},       {"NS", 2},      {"CNAME", 5},   {"SOA", 6},     {"PTR", 12},
-    {"HINFO", 13},  {"MX", 15},     {"TXT", 16},    {"RP", 17},     {"AFSDB", 18},
-    {"AAAA", 28},   {"LOC", 29},    {"SRV", 33},    {"NAPTR", 35},  {"KX", 36},
-    {"CERT", 37},   {"DNAME", 39},  {"OPT", 41},    {"APL", 42},    {"DS", 43},
-    {"SSHFP", 44},  {"IPSECKEY", 45}, {"RRSIG", 46}, {"NSEC", 47},  {"DNSKEY", 48},
-    {"DHCID", 49},  {"NSEC3", 50},  {"NSEC3PARAM", 51}, {"TLSA", 52}, {"SMIMEA", 53},
-    {"CDS", 59},    {"CDNSKEY", 60}, {"OPENPGPKEY", 61}, {"CSYNC", 62}, {"ZONEMD", 63},
-    {"SVCB", 64},   {"HTTPS", 65},  {"SPF", 99},    {"EUI48", 108}, {"EUI64", 109},
-    {"TKEY", 249},  {"TSIG", 250},  {"IXFR", 251},  {"AXFR", 252},  {"ANY", 255},
-    {"URI", 256},   {"CAA", 257},
-};
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::toupper(static_cast<unsigned char>(x)) ==
-                  std::toupper(static_cast<unsigned char>(y));
-         });
-}
 
 void put16(std::vector<uint8_t>& out, uint16_t v) {
   out.push_back(static_cast<uint8_t>(v >> 8));
@@ -85,20 +60,7 @@ void put_name(std::vector<uint8_t>& out, std::string_view name) {
 
 }  // namespace
 
-uint16_t type_from_text(std::string_view type) {
-  for (const auto& t : k_types) {
-    if (iequals(type, t.text)) return t.code;
-  }
-  if (type.size() > 4 && iequals(type.substr(0, 4), "TYPE")) {
-    unsigned v = 0;
-    auto rest = type.substr(4);
-    auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), v);
-    if (ec == std::errc() && p == rest.data() + rest.size() && v <= 65535) {
-      return static_cast<uint16_t>(v);
-    }
-  }
-  return 0;
-}
+uint16_t type_from_text(std::string_view type) { return wire::type_from_name(type); }
 
 wire_query encode_query(std::string_view name, std::string_view type, const query_options& opts) {
   uint16_t qtype = type_from_text(type);

@@ -1,5 +1,7 @@
 // tests/engine/zone/compile_test.cc -- Config -> Snapshot: the errors
-// compile() reports, views and what the Snapshot holds.
+// compile() reports, views and what the Snapshot holds. (SOA/NS failover
+// types and a view defined twice are config errors: tests/engine/config/
+// errors_test.cc, SoaAndNsAreNotFailoverTypes and SameOriginAndPrefixTwice.)
 #include "engine/zone/compile.h"
 
 #include <gtest/gtest.h>
@@ -37,13 +39,6 @@ TEST(Compile, FailoverNameWithStaticSetIsErrorNamingBothLines) {
   EXPECT_NE(e.message().find("core.test.zone:15"), std::string::npos) << e.what();
 }
 
-TEST(Compile, SoaAndNsCannotBeFailoverTypes) {
-  EXPECT_EQ(compile_error(one_zone({failover_of("x", "NS", 2, {"ns1"}, {"ns2"})})).key(),
-            "zones[0].failover[0].type");
-  EXPECT_EQ(compile_error(one_zone({failover_of("y", "SOA", 6, {"a b 1 2 3 4 5"}, {"a b 1 2 3 4 5"})})).key(),
-            "zones[0].failover[0].type");
-}
-
 TEST(Compile, FailoverAtOrBelowDelegationIsError) {
   auto e = compile_error(one_zone({failover_of("x.sub", "A", 1, {"192.0.2.9"}, {"192.0.2.10"})}));
   EXPECT_EQ(e.key(), "zones[0].failover[0].name");
@@ -69,17 +64,6 @@ TEST(Compile, ChainDependingOnTwoSlotsIsErrorNamingBoth) {
                                    failover_of("front", "CNAME", 5, {"app-alias"}, {"www"}, 30)}));
   EXPECT_NE(e.message().find("app.core.test."), std::string::npos) << e.what();
   EXPECT_NE(e.message().find("front.core.test."), std::string::npos) << e.what();
-}
-
-TEST(Compile, SameOriginAndViewTwiceIsError) {
-  config::config cfg;
-  cfg.zones.push_back(zone_of("core.test.", "core.test.zone"));
-  cfg.zones.push_back(zone_of("core.test.", "core-private.test.zone"));
-  EXPECT_EQ(compile_error(cfg).key(), "zones[1].allow_from");
-  config::config priv;
-  priv.zones.push_back(zone_of("core.test.", "core.test.zone", {"10.0.0.0/8"}));
-  priv.zones.push_back(zone_of("core.test.", "core-private.test.zone", {"10.0.0.0/8"}));
-  EXPECT_EQ(compile_error(priv).key(), "zones[1].allow_from");
 }
 
 TEST(Compile, ZoneFileErrorNamesTheZoneFile) {

@@ -277,19 +277,6 @@ TEST(ParseValues, RejectsBadValuesNamingValueAndExpectation) {
   EXPECT_THROW(parse_values("demo.test.", "a.demo.test.", "ANY", 60, {"1"}), std::invalid_argument);
 }
 
-TEST(RecordTypes, ConvertBothWays) {
-  EXPECT_EQ(type_from_name("A"), 1);
-  EXPECT_EQ(type_from_name("aaaa"), 28);
-  EXPECT_EQ(type_from_name("HTTPS"), 65);
-  EXPECT_EQ(type_from_name("TYPE65534"), 65534);
-  EXPECT_EQ(type_from_name("TYPE1"), 1);
-  EXPECT_EQ(type_from_name("BOGUS"), 0);
-  EXPECT_EQ(type_from_name(""), 0);
-  EXPECT_EQ(type_to_name(1), "A");
-  EXPECT_EQ(type_to_name(65), "HTTPS");
-  EXPECT_EQ(type_to_name(65534), "TYPE65534");
-}
-
 TEST(DomainNames, FromText) {
   EXPECT_EQ(name_from_text("www.Example."), cat(cat(bytes({3}), str_bytes("www")),
                                                 cat(cat(bytes({7}), str_bytes("Example")), bytes({0}))));
