@@ -6,7 +6,8 @@
 #
 #   bench/xdp/testbed.sh up                 create the namespaces and the veth
 #   bench/xdp/testbed.sh run SERVER [SECONDS] [QPS]
-#                                          SERVER: hadns-xdp | hadns-uring
+#                                          SERVER: hadns-xdp | hadns-uring |
+#                                                  knot-xdp | knot-sockets
 #   bench/xdp/testbed.sh down               remove everything `up` made
 #
 # `run` starts the server in the server namespace on SERVER_CPU, floods it
@@ -87,6 +88,36 @@ write_inputs() {
   } >"$WORK/queries.txt"
 }
 
+write_knot_config() {  # $1: xdp | sockets (one UDP worker either way)
+  local xdp=""
+  [ "$1" = xdp ] && xdp="xdp:
+    listen: $IF_SRV@$PORT"
+  cat >"$WORK/knot.conf" <<CONF
+server:
+    rundir: "$WORK"
+    listen: $IP_SRV@$PORT
+    udp-workers: 1
+    tcp-workers: 1
+    background-workers: 1
+$xdp
+database:
+    storage: "$WORK"
+log:
+  - target: stderr
+    any: warning
+template:
+  - id: default
+    storage: "$WORK"
+    journal-content: none
+    zonefile-sync: -1
+    zonefile-load: whole
+    semantic-checks: off
+zone:
+  - domain: bench.test.
+    file: "$WORK/bench.test.zone"
+CONF
+}
+
 write_config() {  # $1: xdp | uring
   local xdp=""
   [ "$1" = xdp ] && xdp="  xdp: { interface: $IF_SRV, mode: native }"
@@ -107,36 +138,67 @@ cpu_busy() {  # busy and total ticks of one CPU
   awk -v c="cpu$1" '$1 == c { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat
 }
 
+# CPU ticks (user + system) of the server process and of the server side's
+# NAPI thread: the server's cost per query even when other work shares the
+# core.
+server_ticks() {  # $1: server pid
+  local pids="$1 $(pgrep -x "napi/$IF_SRV-.*" || true)" p sum=0
+  for p in $pids; do
+    sum=$((sum + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat")))
+  done
+  echo $sum
+}
+
 run() {
   local server=$1 seconds=${2:-5} qps=${3:-1000000} pid
   ip netns list | grep -q "^$NS_SRV" || die "run 'up' first"
   write_inputs
+  local cmd
   case $server in
-    hadns-xdp) write_config xdp ;;
-    hadns-uring) write_config uring ;;
-    *) die "unknown server '$server' (hadns-xdp | hadns-uring)" ;;
+    hadns-xdp | hadns-uring)
+      write_config "${server#hadns-}"
+      [ -x "$BUILD/engine/io/hadnsd" ] || die "no $BUILD/engine/io/hadnsd (build it, or set BUILD)"
+      cmd=("$BUILD/engine/io/hadnsd" --config "$WORK/hadns.yaml") ;;
+    knot-xdp | knot-sockets)
+      write_knot_config "${server#knot-}"
+      cmd=(/usr/sbin/knotd -c "$WORK/knot.conf") ;;
+    *) die "unknown server '$server' (hadns-xdp | hadns-uring | knot-xdp | knot-sockets)" ;;
   esac
-  [ -x "$BUILD/engine/io/hadnsd" ] || die "no $BUILD/engine/io/hadnsd (build it, or set BUILD)"
-  ip netns exec $NS_SRV taskset -c "$SERVER_CPU" "$BUILD/engine/io/hadnsd" --config "$WORK/hadns.yaml" \
-    >"$WORK/server.log" 2>&1 &
+  ip netns exec $NS_SRV taskset -c "$SERVER_CPU" "${cmd[@]}" >"$WORK/server.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 100); do grep -q " serving" "$WORK/server.log" && break; sleep 0.1; done
-  grep -q " serving" "$WORK/server.log" || { kill "$pid" 2>/dev/null; cat "$WORK/server.log"; die "server did not start"; }
+  local ok=""
+  for _ in $(seq 1 100); do
+    if ip netns exec $NS_SRV kdig @$IP_SRV -p $PORT +tcp +retry=0 +timeout=1 bench.test. SOA 2>/dev/null |
+         grep -q "status: NOERROR"; then ok=1; break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$ok" ] || { kill "$pid" 2>/dev/null; cat "$WORK/server.log"; die "server did not start"; }
 
   read -r busy0 total0 < <(cpu_busy "$SERVER_CPU")
+  local own0 own1
+  own0=$(server_ticks "$pid")
   ip netns exec $NS_LOAD kxdpgun -t "$seconds" -Q "$qps" -p $PORT -F "$LOAD_CPU" -i "$WORK/queries.txt" \
     -I $IF_LOAD $IP_SRV >"$WORK/load.log" 2>&1 || true
   read -r busy1 total1 < <(cpu_busy "$SERVER_CPU")
+  own1=$(server_ticks "$pid")
   kill -TERM "$pid"
   wait "$pid" || true
 
-  local replies
+  local replies answered
   replies=$(awk '/total replies:/ { print $3; exit }' "$WORK/load.log")
   [ -n "$replies" ] && [ "$replies" -gt 0 ] || { cat "$WORK/load.log"; die "no replies counted"; }
-  awk -v s="$server" -v r="$replies" -v t="$seconds" -v b=$((busy1 - busy0)) -v a=$((total1 - total0)) 'BEGIN {
+  # CPU per query counts what the server answered (hadnsd's own counters),
+  # which is more than the load received when the load's core drops; for
+  # other servers, what the load received.
+  answered=$( (grep -o '[a-z]*_responses=[0-9]*' "$WORK/server.log" || true) | awk -F= '{ n += $2 } END { print n + 0 }')
+  [ "$answered" -gt 0 ] || answered=$replies
+  awk -v s="$server" -v r="$replies" -v n="$answered" -v t="$seconds" -v b=$((busy1 - busy0)) \
+      -v a=$((total1 - total0)) -v o=$((own1 - own0)) -v cpu="$SERVER_CPU" 'BEGIN {
     hz = 100;  # USER_HZ: /proc/stat counts in 1/100 s
-    printf "%-12s %10.0f q/s answered  server CPU%d busy %5.1f%%  %6.2f us/query\n",
-      s, r / t, '"$SERVER_CPU"', 100 * b / a, (b / hz) * 1e6 / r
+    printf "%-12s %7.0f q/s received, %7.0f q/s answered; CPU%d busy %5.1f%%, %5.2f us/answer;" \
+      " server + its NAPI thread %5.2f us/answer\n",
+      s, r / t, n / t, cpu, 100 * b / a, (b / hz) * 1e6 / n, (o / hz) * 1e6 / n
   }'
   grep -E "total (queries|replies)" "$WORK/load.log" | sed 's/^/  kxdpgun: /'
 }
@@ -145,5 +207,5 @@ case ${1:-} in
   up) up ;;
   down) down ;;
   run) shift; run "$@" ;;
-  *) die "usage: $0 up | down | run hadns-xdp|hadns-uring [SECONDS] [QPS]" ;;
+  *) die "usage: $0 up | down | run hadns-xdp|hadns-uring|knot-xdp|knot-sockets [SECONDS] [QPS]" ;;
 esac
