@@ -153,6 +153,8 @@ run() {
   local server=$1 seconds=${2:-5} qps=${3:-1000000} pid
   ip netns list | grep -q "^$NS_SRV" || die "run 'up' first"
   write_inputs
+  # Knot leaves its XDP program attached when it exits.
+  ip -n $NS_SRV link set dev $IF_SRV xdp off 2>/dev/null || true
   local cmd
   case $server in
     hadns-xdp | hadns-uring)

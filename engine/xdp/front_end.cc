@@ -144,6 +144,8 @@ void front_end::attach(config::xdp_mode mode) {
     if (!failures.empty()) failures += "; ";
     failures += fmt::format("{} mode: {}", mode_name(m), std::strerror(err));
     if (err == EOPNOTSUPP && m == XDP_MODE_NATIVE) failures += " (the driver has no native XDP)";
+    if (err == EBUSY || err == EEXIST)
+      failures += " (another XDP program is attached: detach it first, e.g. ip link set dev " + ifname_ + " xdp off)";
   }
   throw xdp_error(fmt::format("cannot attach XDP to {} ({})", ifname_, failures));
 }

@@ -51,7 +51,7 @@ ns.sub   IN A    192.0.2.53
 """
 
 CONFIG = f"""server:
-  listen: [{V4_SERVER}:{PORT}, "[{V6_SERVER}]:{PORT}", 127.0.0.1:{PORT}, "[::1]:{PORT}"]
+  listen: [{V4_SERVER}:@PORT@, "[{V6_SERVER}]:@PORT@", 127.0.0.1:@PORT@, "[::1]:@PORT@"]
   shards: 1
   xdp:
     interface: @IFACE@
@@ -168,11 +168,11 @@ class Rig:
 class Server:
     """hadnsd inside namespace `ns`, stopped by PID."""
 
-    def __init__(self, ns, iface, mode="auto", runas=None):
+    def __init__(self, ns, iface, mode="auto", runas=None, port=PORT):
         self.dir = tempfile.mkdtemp(prefix="hadns-xdp-")
         os.chmod(self.dir, 0o755)
         self.config = os.path.join(self.dir, "hadns.yaml")
-        for name, text in (("hadns.yaml", CONFIG.replace("@IFACE@", iface).replace("@MODE@", mode)),
+        for name, text in (("hadns.yaml", CONFIG.replace("@IFACE@", iface).replace("@MODE@", mode).replace("@PORT@", str(port))),
                            ("demo.test.zone", ZONE)):
             with open(os.path.join(self.dir, name), "w") as f:
                 f.write(text)
@@ -358,6 +358,14 @@ class AfXdpTest(unittest.TestCase):
         self.assertNotEqual(s.wait_exit(), 0)
         self.assertIn("cannot attach XDP to lo (native mode: Operation not supported (the driver has no native XDP))",
                       s.log_text())
+
+    def test_a_program_already_attached_is_named(self):
+        first = self.start("auto")
+        second = Server(self.rig.ns_b, self.rig.if_b, "auto", port=PORT + 2)
+        self.addCleanup(second.cleanup)
+        self.assertNotEqual(second.wait_exit(), 0)
+        self.assertIn("another XDP program is attached", second.log_text())
+        self.assertEqual(first.stop(), 0, first.log_text())
 
     def test_not_permitted_is_named(self):
         s = Server(self.rig.ns_b, self.rig.if_b, "auto", runas="65534")
