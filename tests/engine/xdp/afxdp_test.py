@@ -57,7 +57,7 @@ CONFIG = f"""server:
     interface: @IFACE@
     mode: @MODE@
 control:
-  listen: off
+  listen: 127.0.0.1:@CONTROL@
 zones:
   - origin: demo.test.
     file: demo.test.zone
@@ -87,6 +87,11 @@ def client_main(spec):
     import dns.query
     out = []
     for q in spec["queries"]:
+        if q["kind"] == "metrics":
+            import urllib.request
+            with urllib.request.urlopen(q["url"], timeout=5) as r:
+                out.append(r.read().decode())
+            continue
         if q["kind"] == "refused":
             # UDP to a port nothing listens on: the kernel's ICMP port
             # unreachable makes a connected socket's recv fail.
@@ -172,7 +177,8 @@ class Server:
         self.dir = tempfile.mkdtemp(prefix="hadns-xdp-")
         os.chmod(self.dir, 0o755)
         self.config = os.path.join(self.dir, "hadns.yaml")
-        for name, text in (("hadns.yaml", CONFIG.replace("@IFACE@", iface).replace("@MODE@", mode).replace("@PORT@", str(port))),
+        for name, text in (("hadns.yaml", CONFIG.replace("@IFACE@", iface).replace("@MODE@", mode).replace("@PORT@", str(port))
+                                          .replace("@CONTROL@", str(port + 1000))),
                            ("demo.test.zone", ZONE)):
             with open(os.path.join(self.dir, name), "w") as f:
                 f.write(text)
@@ -336,6 +342,10 @@ class AfXdpTest(unittest.TestCase):
                 r = run("ip", "netns", "exec", self.rig.ns_a, "ping", "-c", "2", "-i", "0.2", "-W", "2", target,
                         check=False)
                 self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        metrics = ask(self.rig.ns_b, [{"kind": "metrics", "url": f"http://127.0.0.1:{PORT + 1000}/metrics"}])[0]
+        with self.subTest(mode=mode, check="metrics"):
+            self.assertIn(f'hadns_queries_total{{shard="0",proto="udp-xdp"}} {len(veth)}\n', metrics)
+            self.assertIn(f'hadns_queries_total{{shard="0",proto="udp"}} {len(loop)}\n', metrics)
         self.assertEqual(s.stop(), 0, s.log_text())
         c = s.counters()
         self.assertEqual(c.get("xdp_queries"), len(veth), s.log_text())
