@@ -271,12 +271,14 @@ class StartupErrorTest(unittest.TestCase):
         try:
             with open(os.path.join(d, "demo.test.zone"), "w") as f:
                 f.write(ZONE)
-            probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-            probe.close()
-            with open(os.path.join(d, "hadns.yaml"), "w") as f:
-                f.write(f"""server:
+            # Other tests run beside this one on 127.0.0.1: a port taken
+            # between choosing and binding it is tried again.
+            for _ in range(5):
+                with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                    probe.bind(("127.0.0.1", 0))
+                    port = probe.getsockname()[1]
+                with open(os.path.join(d, "hadns.yaml"), "w") as f:
+                    f.write(f"""server:
   listen: [127.0.0.1:{port}]
   shards: 1
   xdp: {{ interface: hadns-none0 }}
@@ -286,7 +288,9 @@ zones:
   - origin: demo.test.
     file: demo.test.zone
 """)
-            r = run(HADNSD, "--config", os.path.join(d, "hadns.yaml"), check=False, timeout=60)
+                r = run(HADNSD, "--config", os.path.join(d, "hadns.yaml"), check=False, timeout=60)
+                if "Address already in use" not in r.stdout + r.stderr:
+                    break
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("server.xdp.interface: no interface named 'hadns-none0'", r.stdout + r.stderr)
         finally:
