@@ -125,11 +125,15 @@ void run_shard(shard_setup setup, std::promise<std::string> ready) noexcept {
         case op::tcp_accept: tcp->on_accept(c); break;
         case op::tcp_recv: tcp->on_recv(c, snap); break;
         case op::tcp_send: tcp->on_send(c, snap); break;
-        case op::frame_poll:
-          if (tag_index(c.user_data) < frame_busy.size()) frame_busy[tag_index(c.user_data)] = 1;
-          if (!(c.flags & IORING_CQE_F_MORE) && !stopping && tag_index(c.user_data) < frame_busy.size())
-            poll_frame_again(*ring, setup.frames, tag_index(c.user_data));
+        case op::frame_poll: {
+          const uint32_t f = tag_index(c.user_data);
+          if (f >= frame_busy.size()) break;
+          frame_busy[f] = 1;
+          // A multishot poll that ended (CQ overflow) is armed again; one
+          // that failed is not, so an error cannot turn into a spin.
+          if (!(c.flags & IORING_CQE_F_MORE) && c.res >= 0 && !stopping) poll_frame_again(*ring, setup.frames, f);
           break;
+        }
         case op::stop_poll: stop_now = true; break;
         default: break;
       }
