@@ -17,6 +17,7 @@ Needs root (network namespaces, CAP_BPF, CAP_NET_ADMIN): skipped with the
 reason otherwise. Everything it creates is removed on exit; hadnsd is
 stopped by PID. Run with /usr/bin/python3 (Debian's dnspython).
 """
+import atexit
 import json
 import os
 import secrets
@@ -153,6 +154,7 @@ class Rig:
         self.ns_a, self.ns_b = f"hadns-xa-{tag}", f"hadns-xb-{tag}"
         self.if_a, self.if_b = f"hxa{tag}", f"hxb{tag}"  # at most 15 bytes
         self.made = []
+        atexit.register(self.cleanup)  # also when the run is stopped by SIGTERM (see main)
         try:
             for ns in (self.ns_a, self.ns_b):
                 run("ip", "netns", "add", ns)
@@ -196,6 +198,7 @@ class Server:
         argv += [HADNSD, "--config", self.config]
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
         self.status = None
+        atexit.register(self.cleanup)
 
     def log_text(self):
         with open(self.log_path, "rb") as f:
@@ -217,6 +220,8 @@ class Server:
         return self.status
 
     def stop(self):
+        if self.log.closed and self.proc.poll() is not None:
+            return self.proc.returncode
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -397,4 +402,6 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--client":
         client_main(json.loads(sys.argv[2]))
         sys.exit(0)
+    # A stopped run (timeout) still stops hadnsd and removes the namespaces.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     unittest.main()
