@@ -61,6 +61,16 @@ struct prefix {
   std::string text;                // canonical "a.b.c.d/n" or "x::/n"
 };
 
+// server.xdp: UDP for `listen` served through AF_XDP on one interface.
+enum class xdp_mode { auto_mode, native, generic };
+enum class xdp_zero_copy { auto_mode, on, off };
+struct xdp_config {
+  std::string interface;               // required when server.xdp is present
+  int queues = 0;                      // 0 = auto (every RX queue of the interface)
+  xdp_mode mode = xdp_mode::auto_mode; // auto: native, else generic
+  xdp_zero_copy zero_copy = xdp_zero_copy::auto_mode;
+};
+
 struct server_config {
   std::vector<endpoint> listen;        // restart-only
   int shards = 0;                      // 0 = auto (CPUs of the affinity mask); restart-only
@@ -68,6 +78,7 @@ struct server_config {
   millis tcp_idle_timeout{10000};
   uint32_t tcp_max_connections = 10000;
   std::string user;                    // empty = do not drop privileges
+  std::optional<xdp_config> xdp;       // nullopt = off; restart-only
 };
 
 struct control_config {

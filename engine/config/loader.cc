@@ -54,7 +54,7 @@ class loader {
     cfg_.dir = ctx_.dir;
     read_section(section::top, root, "", 1, &cfg_, 0,
                  [this](const key_spec& spec, const YAML::Node& node, const std::string& path, int line) {
-                   if (spec.key == "server") read_section(section::server, node, path, line, &cfg_.server);
+                   if (spec.key == "server") read_server(node, path, line);
                    else if (spec.key == "control") read_control(node, path, line);
                    else if (spec.key == "health_checks") read_checks(node, path);
                    else if (spec.key == "zones") read_zones(node, path, line);
@@ -115,6 +115,14 @@ class loader {
       out += spec->key;
     }
     return out;
+  }
+
+  void read_server(const YAML::Node& node, const std::string& path, int line) {
+    read_section(section::server, node, path, line, &cfg_.server, 0,
+                 [this](const key_spec&, const YAML::Node& n, const std::string& p, int l) {
+                   cfg_.server.xdp.emplace();
+                   read_section(section::xdp, n, p, l, &*cfg_.server.xdp);
+                 });
   }
 
   void read_control(const YAML::Node& node, const std::string& path, int line) {

@@ -25,11 +25,18 @@ bool same_optional(const std::optional<endpoint>& a, const std::optional<endpoin
   return !a || same_endpoint(*a, *b);
 }
 
+bool same_xdp(const std::optional<xdp_config>& a, const std::optional<xdp_config>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  return !a || std::tie(a->interface, a->queues, a->mode, a->zero_copy) ==
+                   std::tie(b->interface, b->queues, b->mode, b->zero_copy);
+}
+
 // Whether restart-only key `spec` has the same value in both configs.
 bool unchanged(const key_spec& spec, const config& a, const config& b) {
   if (spec.where == section::server && spec.key == "listen") return same_listen(a.server.listen, b.server.listen);
   if (spec.where == section::server && spec.key == "shards") return a.server.shards == b.server.shards;
   if (spec.where == section::server && spec.key == "user") return a.server.user == b.server.user;
+  if (spec.where == section::server && spec.key == "xdp") return same_xdp(a.server.xdp, b.server.xdp);
   if (spec.where == section::control && spec.key == "listen") return same_optional(a.control.listen, b.control.listen);
   throw std::logic_error("restart_only_changes: no comparison for restart-only key " + std::string(spec.key));
 }

@@ -37,6 +37,18 @@ both_policy both_from(const std::string& s) {
   return both_policy::primary;
 }
 
+xdp_mode xdp_mode_from(const std::string& s) {
+  if (s == "native") return xdp_mode::native;
+  if (s == "generic") return xdp_mode::generic;
+  return xdp_mode::auto_mode;
+}
+
+xdp_zero_copy zero_copy_from(const std::string& s) {
+  if (s == "true") return xdp_zero_copy::on;
+  if (s == "false") return xdp_zero_copy::off;
+  return xdp_zero_copy::auto_mode;
+}
+
 using S = section;
 using K = value_kind;
 
@@ -71,6 +83,22 @@ const std::array k_schema{
   key_spec{S::server, "user", K::string, "", false, 1, 32, "", k_all_checks, 0, false, true,
            [](const target& t, value&& v) { as<server_config>(t).user = std::move(v.text); },
            "drop to this user after binding (privileges cannot be regained, so restart-only)"},
+  key_spec{S::server, "xdp", K::map, "", false, 0, 0, "", k_all_checks, 0, false, true, nullptr,
+           "serve UDP through AF_XDP on one interface (root or CAP_NET_ADMIN+CAP_BPF)"},
+
+  // ---- server.xdp
+  key_spec{S::xdp, "interface", K::string, "", false, 1, 15, "", k_all_checks, 0, true, false,
+           [](const target& t, value&& v) { as<xdp_config>(t).interface = std::move(v.text); },
+           "the network interface whose RX queues get an AF_XDP socket each"},
+  key_spec{S::xdp, "queues", K::shards, "auto", false, 1, 256, "", k_all_checks, 0, false, false,
+           [](const target& t, value&& v) { as<xdp_config>(t).queues = static_cast<int>(v.integer); },
+           "auto = every RX queue of the interface"},
+  key_spec{S::xdp, "mode", K::choice, "auto", false, 0, 0, "auto|native|generic", k_all_checks, 0, false, false,
+           [](const target& t, value&& v) { as<xdp_config>(t).mode = xdp_mode_from(v.text); },
+           "native (driver) or generic (skb) XDP; auto = native, else generic"},
+  key_spec{S::xdp, "zero_copy", K::choice, "auto", false, 0, 0, "auto|true|false", k_all_checks, 0, false, false,
+           [](const target& t, value&& v) { as<xdp_config>(t).zero_copy = zero_copy_from(v.text); },
+           "auto = zero-copy where the driver has it, else copy"},
 
   // ---- control
   key_spec{S::control, "listen", K::endpoint, "127.0.0.1:8053", false, 0, 0, "", k_all_checks, 0, false, true,

@@ -24,7 +24,7 @@
 
 namespace hadns::config {
 
-enum class section { top, server, control, health_check, zone, failover, failover_side };
+enum class section { top, server, xdp, control, health_check, zone, failover, failover_side };
 
 enum class value_kind {
   integer,        // decimal in [min, max]
@@ -68,7 +68,7 @@ struct value {
 };
 
 // What a setter writes into.
-using target = std::variant<config*, server_config*, control_config*, health_check*, zone_config*,
+using target = std::variant<config*, server_config*, xdp_config*, control_config*, health_check*, zone_config*,
                             failover_record*, failover_side*>;
 
 struct key_spec {

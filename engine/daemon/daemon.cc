@@ -63,6 +63,15 @@ void daemon::start() {
   server_->snapshots().publish(compiled.snap);
   compiled.snap.reset();
   for (const auto& line : server_->bind()) io::log::info("listening on {}", line);
+  if (cfg_.server.xdp) {
+    try {
+      xdp_ = std::make_unique<xdp::front_end>(*cfg_.server.xdp, server_->listen());
+    } catch (const xdp::xdp_error& e) {
+      throw io::io_error(fmt::format("server.xdp: {}", e.what()));
+    }
+    server_->add_frames(xdp_->queues());
+    io::log::info("AF_XDP on {} (UDP for the listen addresses arriving there)", xdp_->describe());
+  }
 
   if (cfg_.control.listen) {
     control_ = std::make_unique<control::control_server>(api(), cfg_.control.token);
@@ -97,6 +106,7 @@ void daemon::stop() {
   control_.reset();
   prober_.reset();
   server_.reset();
+  xdp_.reset();
 }
 
 void daemon::reclaim() {

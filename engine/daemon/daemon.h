@@ -34,6 +34,7 @@
 #include "engine/control/control_server.h"
 #include "engine/io/server.h"
 #include "engine/live/live_table.h"
+#include "engine/xdp/front_end.h"
 #include "probes/prober.h"
 
 namespace hadns::daemon {
@@ -78,6 +79,7 @@ class daemon {
   std::string path_;
   config::config cfg_;
   live::live_table slots_;
+  std::unique_ptr<xdp::front_end> xdp_;  // outlives server_'s shards, which use its queues
   std::unique_ptr<io::server> server_;
   std::unique_ptr<probes::prober> prober_;
   std::unique_ptr<control::control_server> control_;

@@ -25,7 +25,8 @@ std::string daemon::metrics_text() {
   const int shards = server_->shard_count();
   std::vector<io::shard_stats> st;
   for (int i = 0; i < shards; ++i) st.push_back(server_->stats(i));
-  const io::proto protos[] = {io::proto::udp, io::proto::tcp};
+  std::vector<io::proto> protos{io::proto::udp, io::proto::tcp};
+  if (server_->xdp_queues() > 0) protos.push_back(io::proto::udp_xdp);
 
   w.family("hadns_queries_total", "counter", "DNS queries received, by shard and protocol.");
   for (int i = 0; i < shards; ++i)

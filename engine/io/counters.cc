@@ -5,7 +5,14 @@
 
 namespace hadns::io {
 
-const char* to_string(proto p) noexcept { return p == proto::udp ? "udp" : "tcp"; }
+const char* to_string(proto p) noexcept {
+  switch (p) {
+    case proto::udp: return "udp";
+    case proto::tcp: return "tcp";
+    case proto::udp_xdp: return "udp-xdp";
+  }
+  return "?";
+}
 
 uint64_t shard_stats::responses_total(proto p) const noexcept {
   uint64_t sum = 0;
@@ -32,10 +39,10 @@ std::string shard_stats::summary() const {
   return fmt::format(
       "udp_queries={} udp_responses={} udp_dropped={} udp_truncated={} tcp_queries={} "
       "tcp_responses={} tcp_dropped={} tcp_accepted={} tcp_closed={} tcp_refused={} "
-      "tcp_timeouts={} tcp_errors={}",
+      "tcp_timeouts={} tcp_errors={} xdp_queries={} xdp_responses={} xdp_dropped={}",
       queries[0], responses_total(proto::udp), dropped[0], truncated[0], queries[1],
       responses_total(proto::tcp), dropped[1], tcp_accepted, tcp_closed, tcp_refused,
-      tcp_timeouts, tcp_errors);
+      tcp_timeouts, tcp_errors, queries[2], responses_total(proto::udp_xdp), dropped[2]);
 }
 
 shard_stats shard_counters::read() const noexcept {

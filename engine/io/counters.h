@@ -15,8 +15,8 @@
 
 namespace hadns::io {
 
-enum class proto : uint8_t { udp = 0, tcp = 1 };
-inline constexpr int k_protos = 2;
+enum class proto : uint8_t { udp = 0, tcp = 1, udp_xdp = 2 };
+inline constexpr int k_protos = 3;
 // rcodes 0..22 counted by value (BADVERS = 16 included); anything else
 // in the last bucket.
 inline constexpr int k_rcode_buckets = 24;

@@ -91,6 +91,12 @@ std::vector<std::string> server::bind() {
   return lines;
 }
 
+void server::add_frames(const std::vector<frame_front*>& queues) {
+  frames_.resize(cpus_.size());
+  for (size_t q = 0; q < queues.size(); ++q) frames_[q % cpus_.size()].push_back(queues[q]);
+  xdp_queues_ += static_cast<int>(queues.size());
+}
+
 void server::start() {
   if (std::string missing = missing_kernel_features(); !missing.empty()) throw io_error(missing);
   if (udp_fds_.empty()) throw io_error("server::start() before bind()");
@@ -103,6 +109,7 @@ void server::start() {
     setup.limits = &limits_;
     setup.udp_fds = std::move(udp_fds_[s]);
     setup.tcp_fds = std::move(tcp_fds_[s]);
+    if (s < frames_.size()) setup.frames = frames_[s];
     udp_fds_[s].clear();
     tcp_fds_[s].clear();
     setup.stop_fd = stop_fd_;

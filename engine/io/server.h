@@ -46,6 +46,10 @@ class server {
   // Opens every socket; returns one description per listen address (with
   // the real port when the config said 0). Throws io_error.
   std::vector<std::string> bind();
+  // Hands AF_XDP queues (owned by the caller, alive until stop()) to the
+  // shards before start(): queue i goes to shard i modulo the shard count.
+  void add_frames(const std::vector<frame_front*>& queues);
+  int xdp_queues() const noexcept { return xdp_queues_; }
   // Starts the shards. Throws io_error (missing kernel feature, ring set-up).
   void start();
   // Applies what a reload may change while serving: edns_udp_size,
@@ -70,6 +74,8 @@ class server {
   int stop_fd_ = -1;
   std::vector<std::vector<int>> udp_fds_;  // per shard, handed over by start()
   std::vector<std::vector<int>> tcp_fds_;
+  std::vector<std::vector<frame_front*>> frames_;  // per shard
+  int xdp_queues_ = 0;
   std::vector<std::thread> threads_;
 };
 

@@ -39,6 +39,22 @@ void pin(int cpu) noexcept {
   pthread_setaffinity_np(pthread_self(), sizeof set, &set);
 }
 
+// Multishot: one completion per wake-up of the socket, until cancelled.
+void poll_frame(uring& ring, int fd, uint32_t i) {
+  io_uring_sqe* sqe = ring.sqe();
+  if (!sqe) throw io_error("no SQE for the AF_XDP socket's poll");
+  io_uring_prep_poll_multishot(sqe, fd, POLLIN);
+  io_uring_sqe_set_data64(sqe, make_tag(op::frame_poll, i));
+}
+
+void poll_frame_again(uring& ring, const std::vector<frame_front*>& frames, uint32_t i) noexcept {
+  try {
+    poll_frame(ring, frames[i]->fd(), i);
+  } catch (const io_error&) {
+    // Only when the kernel refuses submissions, when nothing else works either.
+  }
+}
+
 void close_all(const std::vector<int>& fds) {
   for (int fd : fds)
     if (fd >= 0) ::close(fd);
@@ -69,6 +85,7 @@ void run_shard(shard_setup setup, std::promise<std::string> ready) noexcept {
     udp->start();
     tcp->set_now(now_ms());
     tcp->start();
+    for (uint32_t i = 0; i < setup.frames.size(); ++i) poll_frame(*ring, setup.frames[i]->fd(), i);
     io_uring_sqe* sqe = ring->sqe();
     io_uring_prep_poll_add(sqe, setup.stop_fd, POLLIN);
     io_uring_sqe_set_data64(sqe, make_tag(op::stop_poll, 0));
@@ -87,13 +104,14 @@ void run_shard(shard_setup setup, std::promise<std::string> ready) noexcept {
   io_uring_cqe* cqes[k_batch];
   bool stopping = false;
   int64_t deadline = 0;
+  std::vector<uint8_t> frame_busy(setup.frames.size(), 0);  // sized here, never on the hot path
   int64_t next_sweep = now_ms() + tcp->sweep_period_ms();
 
   reader.online();
   for (;;) {
     int64_t now = now_ms();
     tcp->set_now(now);
-    uint16_t max_udp = setup.limits->max_udp.load(std::memory_order_relaxed);
+    const uint16_t max_udp = setup.limits->max_udp.load(std::memory_order_relaxed);
     udp->set_max_udp(max_udp);
     tcp->set_limits(setup.limits->tcp_max_connections.load(std::memory_order_relaxed),
                     setup.limits->tcp_idle_ms.load(std::memory_order_relaxed), max_udp);
@@ -108,11 +126,26 @@ void run_shard(shard_setup setup, std::promise<std::string> ready) noexcept {
         case op::tcp_accept: tcp->on_accept(c); break;
         case op::tcp_recv: tcp->on_recv(c, snap); break;
         case op::tcp_send: tcp->on_send(c, snap); break;
+        case op::frame_poll: {
+          const uint32_t f = tag_index(c.user_data);
+          if (f >= frame_busy.size()) break;
+          frame_busy[f] = 1;
+          // A multishot poll that ended (CQ overflow) is armed again; one
+          // that failed is not, so an error cannot turn into a spin.
+          if (!(c.flags & IORING_CQE_F_MORE) && c.res >= 0 && !stopping) poll_frame_again(*ring, setup.frames, f);
+          break;
+        }
         case op::stop_poll: stop_now = true; break;
         default: break;
       }
     }
     if (n) io_uring_cq_advance(r, n);
+    bool frames_more = false;
+    for (size_t i = 0; i < frame_busy.size(); ++i) {
+      if (!frame_busy[i]) continue;
+      frame_busy[i] = setup.frames[i]->on_ready(snap, max_udp, *setup.counters) ? 1 : 0;
+      frames_more |= frame_busy[i] != 0;
+    }
     udp->end_turn();
     if (stop_now && !stopping) {
       stopping = true;
@@ -130,7 +163,7 @@ void run_shard(shard_setup setup, std::promise<std::string> ready) noexcept {
       break;
     }
 
-    if (n == k_batch || io_uring_cq_ready(r)) {  // more is waiting: no sleep
+    if (n == k_batch || frames_more || io_uring_cq_ready(r)) {  // more is waiting: no sleep
       io_uring_submit(r);
       continue;
     }

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/io/counters.h"
+#include "engine/io/frame_front.h"
 #include "engine/io/publisher.h"
 
 namespace hadns::zone { class snapshot; }
@@ -45,6 +46,7 @@ struct shard_setup {
   std::chrono::milliseconds drain{700};
   std::vector<int> udp_fds;          // owned by the shard from run() on
   std::vector<int> tcp_fds;
+  std::vector<frame_front*> frames;  // AF_XDP queues this shard serves (not owned)
   int stop_fd = -1;                  // eventfd, readable once stop is asked
   snapshot_publisher* snapshots = nullptr;
   shard_counters* counters = nullptr;

@@ -24,6 +24,7 @@ enum class op : uint8_t {
   tcp_send,    // index: connection
   cancel,      // completion of a cancel request (ignored)
   close,       // completion of a close request (ignored)
+  frame_poll,  // index: frame front end (AF_XDP socket) readable
 };
 
 constexpr uint64_t make_tag(op o, uint32_t index) noexcept {

@@ -396,5 +396,14 @@ TEST(ConfigErrors, TopLevelMustBeAMap) {
   expect_error("server: { listen: [127.0.0.1:53] }\n---\nserver: {}\n", 3, "(syntax)", "expected one YAML document");
 }
 
+TEST(ConfigErrors, XdpKeys) {
+  const std::string head = "server:\n  listen: [127.0.0.1:53]\n  xdp:\n";
+  expect_error(head + "    mode: native\n", 3, "server.xdp.interface", "missing required key 'interface'");
+  expect_error(head + "    interface: eth0\n    mode: fast\n", 5, "server.xdp.mode", "one of auto|native|generic");
+  expect_error(head + "    interface: eth0\n    queues: 0\n", 5, "server.xdp.queues", "auto or an integer 1..256");
+  expect_error(head + "    interface: eth0\n    zero_copy: maybe\n", 5, "server.xdp.zero_copy", "one of auto|true|false");
+  expect_error(head + "    interface: eth0\n    ring: 4\n", 5, "server.xdp.ring", "unknown key 'ring'");
+}
+
 }  // namespace
 }  // namespace hadns::config

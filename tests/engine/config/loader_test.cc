@@ -143,6 +143,30 @@ TEST(LoadConfig, FullSchemaLoadsWithEveryValue) {
   EXPECT_EQ(r.pos.file, path);
 }
 
+TEST(LoadConfig, XdpIsOffUnlessAsked) {
+  const config off = load_config_text("server: { listen: [127.0.0.1:53] }\n", "/etc/hadns/test.yaml");
+  EXPECT_FALSE(off.server.xdp.has_value());
+  const config c = load_config_text(yaml(R"(
+server:
+  listen: [127.0.0.1:53]
+  xdp:
+    interface: eth1
+)"), "/etc/hadns/test.yaml");
+  ASSERT_TRUE(c.server.xdp.has_value());
+  EXPECT_EQ(c.server.xdp->interface, "eth1");
+  EXPECT_EQ(c.server.xdp->queues, 0) << "auto";
+  EXPECT_EQ(c.server.xdp->mode, xdp_mode::auto_mode);
+  EXPECT_EQ(c.server.xdp->zero_copy, xdp_zero_copy::auto_mode);
+  const config d = load_config_text(yaml(R"(
+server:
+  listen: [127.0.0.1:53]
+  xdp: { interface: veth0, queues: 2, mode: generic, zero_copy: false }
+)"), "/etc/hadns/test.yaml");
+  EXPECT_EQ(d.server.xdp->queues, 2);
+  EXPECT_EQ(d.server.xdp->mode, xdp_mode::generic);
+  EXPECT_EQ(d.server.xdp->zero_copy, xdp_zero_copy::off);
+}
+
 TEST(LoadConfig, MinimalConfigGetsEveryDefault) {
   const config c = load_config_text(yaml(R"(
 server:

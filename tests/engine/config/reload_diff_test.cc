@@ -51,6 +51,15 @@ TEST(RestartOnlyChanges, ListsListenShardsUserAndControlListen) {
   EXPECT_EQ(restart_only_changes(a, all), (std::vector<std::string>{"server.listen", "server.shards", "control.listen"}));
 }
 
+TEST(RestartOnlyChanges, XdpIsRestartOnly) {
+  const config a = load(yaml(k_base));
+  const std::string with = edit(yaml(k_base), "shards: 2", "shards: 2\n  xdp: { interface: eth0 }");
+  EXPECT_EQ(restart_only_changes(a, load(with)), std::vector<std::string>{"server.xdp"});
+  EXPECT_TRUE(restart_only_changes(load(with), load(with)).empty());
+  EXPECT_EQ(restart_only_changes(load(with), load(edit(with, "eth0 }", "eth0, mode: generic }"))),
+            std::vector<std::string>{"server.xdp"});
+}
+
 TEST(RestartOnlyChanges, ComparesAddressesNotSpelling) {
   const config a = load(yaml(k_base));
   const config b = load(edit(yaml(k_base), "\"[::1]:5353\"", "\"[0::1]:5353\""));

@@ -15,11 +15,12 @@ TEST(Schema, KeysAreUniquePerSection) {
   for (const key_spec& k : schema()) EXPECT_TRUE(seen.emplace(k.where, k.key).second) << k.key;
 }
 
-TEST(Schema, RestartOnlyKeysAreListenShardsUserAndControlListen) {
+TEST(Schema, RestartOnlyKeysAreListenShardsUserXdpAndControlListen) {
   std::set<std::string> restart;
   for (const key_spec& k : schema())
     if (k.restart_only) restart.insert((k.where == section::server ? "server." : "control.") + std::string(k.key));
-  EXPECT_EQ(restart, (std::set<std::string>{"server.listen", "server.shards", "server.user", "control.listen"}));
+  EXPECT_EQ(restart, (std::set<std::string>{"server.listen", "server.shards", "server.user", "server.xdp",
+                                            "control.listen"}));
 }
 
 TEST(Schema, EveryLeafKeyHasASetterAndEveryNestedKeyNone) {
