@@ -341,6 +341,14 @@ zones:
     allow_from: [10.0.0.0/40]
 )"),
                5, "zones[0].allow_from[0]", "expected a prefix like 10.0.0.0/8");
+  expect_error(yaml(R"(
+server: { listen: [127.0.0.1:53] }
+zones:
+  - origin: a.test.
+    file: a.zone
+    allow_from: ["::ffff:0:0/95"]
+)"),
+               5, "zones[0].allow_from[0]", "write the IPv4 prefix instead");
 }
 
 TEST(ConfigErrors, SoaAndNsAreNotFailoverTypes) {
