@@ -372,6 +372,14 @@ TEST(ConfigErrors, FailoverNameOutsideOriginOrTwice) {
         secondary: { values: [10.0.0.4] }
 )"),
                12, "zones[0].failover[1]", "failover APP.a.test. A is already defined at line 8");
+  // The same owner spelled with an escape is the same entry.
+  expect_error(yaml(k_failover_head) + yaml(R"(
+      - name: \065pp
+        type: A
+        primary: { values: [10.0.0.3], health_check: c }
+        secondary: { values: [10.0.0.4] }
+)"),
+               12, "zones[0].failover[1]", "is already defined at line 8");
 }
 
 TEST(ConfigErrors, BadChoiceAndCheckName) {
