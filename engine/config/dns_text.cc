@@ -82,7 +82,10 @@ std::string absolute_name(std::string_view text, std::string_view origin) {
   std::string name(text);
   const bool absolute = !name.empty() && name.back() == '.' &&
                         !(name.size() >= 2 && name[name.size() - 2] == '\\');
-  if (!absolute) name += origin == "." ? std::string(".") : "." + std::string(origin);
+  if (!absolute) {
+    name += '.';
+    if (origin != ".") name += origin;
+  }
   check_name_syntax(name);
   if (!is_at_or_below(name, origin))
     throw std::invalid_argument("expected a name at or below the origin " + std::string(origin) +

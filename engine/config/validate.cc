@@ -101,6 +101,28 @@ void check_side(const config& cfg, const failover_side& side, const std::string&
             "no health check named '" + side.health_check + "' is defined; expected the name of a check under health_checks");
 }
 
+// The owner as the wire sees it: escapes decoded (\\DDD and \\X) and ASCII
+// lowered, so "\\065pp.a.test." and "APP.a.test." are the same entry. An
+// escaped dot or backslash keeps its backslash so it stays apart from a
+// label separator.
+std::string owner_key(const std::string& name) {
+  auto digit = [&](size_t i) { return i < name.size() && std::isdigit(static_cast<unsigned char>(name[i])); };
+  std::string out;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (c == '\\' && digit(i + 1) && digit(i + 2) && digit(i + 3)) {
+      c = static_cast<char>((name[i + 1] - '0') * 100 + (name[i + 2] - '0') * 10 + (name[i + 3] - '0'));
+      i += 3;
+      if (c == '.' || c == '\\') out += '\\';
+    } else if (c == '\\' && i + 1 < name.size()) {
+      c = name[++i];
+      if (c == '.' || c == '\\') out += '\\';
+    }
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
 void check_zone(const config& cfg, const zone_config& z, const std::string& path, const read_context& ctx) {
   std::map<std::pair<std::string, uint16_t>, size_t> sets;
   for (size_t j = 0; j < z.failover.size(); ++j) {
@@ -108,7 +130,7 @@ void check_zone(const config& cfg, const zone_config& z, const std::string& path
     const std::string p = item_path(path + ".failover", j);
     if (r.qtype == k_type_soa || r.qtype == k_type_ns)
       fail_at(ctx, p + ".type", r.type + " cannot be a failover type; expected any other type (A, AAAA, TXT, MX, ...)");
-    if (auto [it, fresh] = sets.emplace(std::make_pair(lower_case(r.name), r.qtype), j); !fresh)
+    if (auto [it, fresh] = sets.emplace(std::make_pair(owner_key(r.name), r.qtype), j); !fresh)
       fail_at(ctx, p, "failover " + r.name + " " + r.type + " is already defined at line " +
                           std::to_string(z.failover[it->second].pos.line) + "; expected one entry per name and type");
     check_side(cfg, r.primary, p + ".primary", true, ctx);

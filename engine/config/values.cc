@@ -123,7 +123,15 @@ prefix parse_prefix(std::string_view text) {
   if (slash != std::string_view::npos && !parse_decimal(text.substr(slash + 1), static_cast<uint64_t>(bits), len))
     throw std::invalid_argument(std::string(expected) + " (length 0.." + std::to_string(bits) + ")");
   p.length = static_cast<int>(len);
-  if (p.family == AF_INET6 && is_v4_mapped(p.addr.data()) && p.length >= 96) {
+  // An IPv4-mapped prefix of /96../128 is the IPv4 prefix /0../32 (clients
+  // on a dual-stack socket arrive mapped and are matched as IPv4). Shorter,
+  // it would also cover IPv6 addresses outside ::ffff:0:0/96, which is
+  // never what was meant.
+  if (p.family == AF_INET6 && is_v4_mapped(p.addr.data()) && p.length < 96)
+    throw std::invalid_argument(
+        "an IPv4-mapped prefix shorter than /96 reaches outside IPv4; write the IPv4 prefix instead "
+        "(like 10.0.0.0/8, or 0.0.0.0/0 for every IPv4 client)");
+  if (p.family == AF_INET6 && is_v4_mapped(p.addr.data())) {
     std::memmove(p.addr.data(), p.addr.data() + 12, 4);
     std::memset(p.addr.data() + 4, 0, 12);
     p.family = AF_INET;

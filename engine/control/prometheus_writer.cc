@@ -58,7 +58,9 @@ void prometheus_writer::sample(const labels& l, double value) {
 
 void prometheus_writer::sample(const labels& l, uint64_t value) {
   write_labels(l);
-  out_ += " " + std::to_string(value) + "\n";
+  out_ += ' ';
+  out_ += std::to_string(value);
+  out_ += '\n';
 }
 
 }  // namespace hadns::control

@@ -174,6 +174,7 @@ class zone_compiler {
   void add_negative(const zone_model& z);
   void add_additional(const zone_model& z, const rr_set& set);
   const body& answer(const node& n, uint16_t qtype, bool shared, variant& v);
+  void add_referral(const zone_model& z, const node& cut);
   const body& referral(const node& cut, name_view qname, bool shared);
   template <typename Build>
   uint32_t variants(Build&& build, uint32_t& aux);
@@ -306,9 +307,16 @@ const body& zone_compiler::answer(const node& n, uint16_t qtype, bool shared, va
       add_negative(*r.zone);
       break;
     }
-    if ((r.kind != resolution::exact && r.kind != resolution::wildcard) || !r.n ||
+    // Into a delegation: the chain, then the referral (as Knot DNS does,
+    // AA kept for the chain). DS at the cut itself is the parent's data.
+    const bool at_cut = r.kind == resolution::delegation && r.zone->name(*r.n).size() == target.len;
+    if (r.kind == resolution::delegation && !(at_cut && qtype == wire::k_type_ds)) {
+      add_referral(*r.zone, *r.n);
+      break;
+    }
+    if ((r.kind != resolution::exact && r.kind != resolution::wildcard && !at_cut) || !r.n ||
         std::find(visited, visited + nvisited, r.n) != visited + nvisited)
-      break;  // out of our zones, into a delegation, or a loop: the chain so far
+      break;  // out of our zones or a loop: the chain so far
     z = r.zone;
     cur = r.n;
     owner = target;
@@ -316,28 +324,33 @@ const body& zone_compiler::answer(const node& n, uint16_t qtype, bool shared, va
   return e_.finish(rcode, true);
 }
 
-const body& zone_compiler::referral(const node& cut, name_view qname, bool shared) {
-  e_.reset(qname, shared);
-  const rr_set& ns = *z_.set(cut, wire::k_type_ns);
-  name_view cut_name = z_.name(cut);
-  e_.rrset(section::authority, cut_name, false, wire::k_type_ns, ns.ttl, z_.rdatas(ns));
-  // Glue: in-domain first (RFC 9471: TC if it does not fit), then sibling.
+// The cut's NS set in authority and its glue in additional: in-domain
+// first (RFC 9471: TC if it does not fit), then sibling.
+void zone_compiler::add_referral(const zone_model& z, const node& cut) {
+  const rr_set& ns = *z.set(cut, wire::k_type_ns);
+  name_view cut_name = z.name(cut);
+  e_.rrset(section::authority, cut_name, false, wire::k_type_ns, ns.ttl, z.rdatas(ns));
   for (bool in_domain : {true, false}) {
     std::vector<wire_name> seen;
-    for_each_rdata(z_.rdatas(ns), [&](std::span<const uint8_t> rd) {
+    for_each_rdata(z.rdatas(ns), [&](std::span<const uint8_t> rd) {
       name_buf t = lower_target(rd);
       if (is_subdomain(t.view(), cut_name) != in_domain) return;
       wire_name tn(t.b, t.b + t.len);
       if (std::find(seen.begin(), seen.end(), tn) != seen.end()) return;
       seen.push_back(std::move(tn));
-      const node* g = z_.find(t.view());
+      const node* g = z.find(t.view());
       if (!g) return;
       for (uint16_t type : {wire::k_type_a, wire::k_type_aaaa})
-        if (const rr_set* s = z_.set(*g, type))
-          e_.rrset(section::additional, t.view(), false, type, s->ttl, z_.rdatas(*s),
+        if (const rr_set* s = z.set(*g, type))
+          e_.rrset(section::additional, t.view(), false, type, s->ttl, z.rdatas(*s),
                    in_domain ? k_mark_required_glue : 0);
     });
   }
+}
+
+const body& zone_compiler::referral(const node& cut, name_view qname, bool shared) {
+  e_.reset(qname, shared);
+  add_referral(z_, cut);
   return e_.finish(wire::k_noerror, false);
 }
 
@@ -389,6 +402,10 @@ void zone_compiler::chain_end_types(const node& n, type_list& types) {
         t = substitute(t.view(), r.zone->name(*r.n).size(), r.zone->first_rdata(*dn));
         if (t.len == 0) break;
         r = resolve_target(*r.zone, t.view());
+      }
+      if (r.kind == resolution::delegation && r.zone->name(*r.n).size() == t.len) {
+        types.insert(wire::k_type_ds);  // the parent answers DS at the cut
+        break;
       }
       if (r.kind != resolution::exact && r.kind != resolution::wildcard) break;
       z = r.zone;

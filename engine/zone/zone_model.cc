@@ -249,7 +249,6 @@ void apply_failover(zone_model& z, const config::zone_config& zc, size_t zi,
       if (const rr_set* s = z.set(n, type))
         fail(".name", f.name + " " + f.type + " also has a static RR set in the zone file (" +
                           z.file(*s) + ":" + std::to_string(s->line) + ")");
-      if (z.failover_of(n, type)) fail(".name", f.name + " " + f.type + " is configured twice");
       bool has_cname = z.set(n, wire::k_type_cname) || z.failover_of(n, wire::k_type_cname);
       bool has_other = false;
       for (const rr_set& s : z.sets_of(n)) has_other |= s.type != wire::k_type_cname;

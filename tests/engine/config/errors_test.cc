@@ -341,6 +341,14 @@ zones:
     allow_from: [10.0.0.0/40]
 )"),
                5, "zones[0].allow_from[0]", "expected a prefix like 10.0.0.0/8");
+  expect_error(yaml(R"(
+server: { listen: [127.0.0.1:53] }
+zones:
+  - origin: a.test.
+    file: a.zone
+    allow_from: ["::ffff:0:0/95"]
+)"),
+               5, "zones[0].allow_from[0]", "write the IPv4 prefix instead");
 }
 
 TEST(ConfigErrors, SoaAndNsAreNotFailoverTypes) {
@@ -364,6 +372,14 @@ TEST(ConfigErrors, FailoverNameOutsideOriginOrTwice) {
         secondary: { values: [10.0.0.4] }
 )"),
                12, "zones[0].failover[1]", "failover APP.a.test. A is already defined at line 8");
+  // The same owner spelled with an escape is the same entry.
+  expect_error(yaml(k_failover_head) + yaml(R"(
+      - name: \065pp
+        type: A
+        primary: { values: [10.0.0.3], health_check: c }
+        secondary: { values: [10.0.0.4] }
+)"),
+               12, "zones[0].failover[1]", "is already defined at line 8");
 }
 
 TEST(ConfigErrors, BadChoiceAndCheckName) {

@@ -77,6 +77,21 @@ TEST(Prefixes, StoresIpv4MappedPrefixAsIpv4) {
   EXPECT_EQ(p.text, "10.0.0.0/8");
 }
 
+// /96 is every IPv4 client, and says so in its text; shorter than /96 is an
+// error that asks for the IPv4 prefix instead.
+TEST(Prefixes, Ipv4MappedPrefixShorterThan96IsAnError) {
+  EXPECT_EQ(parse_prefix("::ffff:0:0/96").text, "0.0.0.0/0");
+  EXPECT_EQ(parse_prefix("::ffff:192.0.2.1/128").text, "192.0.2.1/32");
+  for (const char* bad : {"::ffff:0:0/95", "::ffff:0:0/80", "::ffff:10.0.0.0/88", "::ffff:0:0/0"}) {
+    try {
+      parse_prefix(bad);
+      ADD_FAILURE() << bad << ": no error";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("write the IPv4 prefix instead"), std::string::npos) << bad << ": " << e.what();
+    }
+  }
+}
+
 TEST(Prefixes, RejectsHostBitsAndNamesTheIntendedPrefix) {
   try {
     parse_prefix("10.1.0.0/8");

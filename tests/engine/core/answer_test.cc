@@ -261,6 +261,36 @@ TEST_F(Answer, DsAtCutIsAnsweredByParent) {
   EXPECT_EQ(none.authority().size(), 1u);
 }
 
+// As Knot DNS answers: the chain (AA, ours), then the referral's NS set and
+// glue; DS at the cut itself is the parent's (NODATA with SOA).
+TEST_F(Answer, CnameIntoADelegationGetsTheReferralWithAa) {
+  for (const char* name : {"tocut.core.test", "tocutname.core.test"}) {
+    for (uint16_t type : {1, 2, 16}) {
+      message m = q(name, type);
+      EXPECT_EQ(m.rcode(), 0) << name;
+      EXPECT_TRUE(m.aa()) << name;
+      ASSERT_EQ(m.answer().size(), 1u) << name;
+      EXPECT_EQ(m.answer()[0].type, 5);
+      ASSERT_EQ(m.authority().size(), 2u) << name << " " << type;
+      EXPECT_EQ(m.authority()[0].owner, "sub.core.test.");
+      EXPECT_EQ(m.authority()[0].type, 2);
+      std::vector<std::string> add;
+      for (auto& r : m.additional()) add.push_back(r.owner + std::to_string(r.type));
+      std::sort(add.begin(), add.end());
+      EXPECT_EQ(add, (std::vector<std::string>{"ns.sub.core.test.1", "ns.sub.core.test.28",
+                                               "ns1.core.test.1", "ns1.core.test.28"}))
+          << name << " " << type;
+    }
+  }
+  message ds = q("tocutname.core.test", 43);
+  EXPECT_TRUE(ds.aa());
+  ASSERT_EQ(ds.answer().size(), 1u);
+  EXPECT_EQ(ds.answer()[0].type, 5);
+  ASSERT_EQ(ds.authority().size(), 1u);
+  EXPECT_EQ(ds.authority()[0].type, 6);
+  EXPECT_EQ(q("tocutname.core.test", 5).authority().size(), 0u);
+}
+
 TEST_F(Answer, InDomainGlueThatDoesNotFitSetsTc) {
   message udp = q("wide.core.test", 1);
   EXPECT_TRUE(udp.tc());

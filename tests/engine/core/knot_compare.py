@@ -105,6 +105,10 @@ todeleg\tDNAME\tsub
 chain\tDNAME\tdept
 tocname\tCNAME\twww.dept
 tocross\tCNAME\thost.%s
+tocut\tCNAME\thost.sub
+toglue\tCNAME\tns.sub
+tocutname\tCNAME\tsub
+chaincut\tCNAME\ttocut
 long\tDNAME\t%s
 %s
 %s
@@ -133,6 +137,9 @@ NAMES = [
     "dept", "www.dept", "alias.dept", "a.b.wild.dept", "mail.dept", "nx.dept",
     "host.ext", "host.cross", "nx.cross", "ns.todeleg", "www.chain", "tocname",
     "tocross", "qq.%s.long" % P50, "qqqqq.%s.long" % P50,
+    # CNAMEs into a delegation: to a name below the cut, to its glue, to
+    # the cut itself (DS is the parent's), and a chain that ends there.
+    "tocut", "toglue", "tocutname", "chaincut",
     # outside the zone
     "example.org.", "test.", ".", "compare.test.example.", "xcompare.test.",
 ]
