@@ -174,7 +174,7 @@ zones:
 
 
 def hadnsd_binary(build_dir):
-    return os.path.join(os.path.abspath(build_dir), "engine", "io", "hadnsd")
+    return os.path.join(os.path.abspath(build_dir), "engine", "hadnsd")
 
 
 def command(server, workdir, zone_file, origin, port, build_dir=None):

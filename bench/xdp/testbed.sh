@@ -159,8 +159,8 @@ run() {
   case $server in
     hadns-xdp | hadns-uring)
       write_config "${server#hadns-}"
-      [ -x "$BUILD/engine/io/hadnsd" ] || die "no $BUILD/engine/io/hadnsd (build it, or set BUILD)"
-      cmd=("$BUILD/engine/io/hadnsd" --config "$WORK/hadns.yaml") ;;
+      [ -x "$BUILD/engine/hadnsd" ] || die "no $BUILD/engine/hadnsd (build it, or set BUILD)"
+      cmd=("$BUILD/engine/hadnsd" --config "$WORK/hadns.yaml") ;;
     knot-xdp | knot-sockets)
       write_knot_config "${server#knot-}"
       cmd=(/usr/sbin/knotd -c "$WORK/knot.conf") ;;

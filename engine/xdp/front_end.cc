@@ -2,7 +2,12 @@
 #include "engine/xdp/front_end.h"
 
 #include <arpa/inet.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -10,8 +15,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
+#include <algorithm>
+#include <cstdio>
 
 #include <fmt/core.h>
 
@@ -34,18 +39,33 @@ std::string permission_hint(int err) {
   return err == EPERM || err == EACCES ? " (needs root, or CAP_NET_ADMIN and CAP_BPF)" : "";
 }
 
+// Asked of the kernel through the interface's own network namespace (an
+// ioctl on a socket), not /sys, which shows the namespace it was mounted in.
+int ifreq_ioctl(const std::string& ifname, unsigned long request, ifreq& ifr, void* data = nullptr) {
+  std::memset(&ifr, 0, sizeof ifr);
+  std::snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname.c_str());
+  ifr.ifr_data = static_cast<char*>(data);
+  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  int r = ::ioctl(fd, request, &ifr);
+  ::close(fd);
+  return r;
+}
+
 int rx_queue_count(const std::string& ifname) {
-  int n = 0;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator("/sys/class/net/" + ifname + "/queues", ec))
-    if (e.path().filename().string().rfind("rx-", 0) == 0) ++n;
+  ethtool_channels ch{};
+  ch.cmd = ETHTOOL_GCHANNELS;
+  ifreq ifr;
+  // A driver without channel support has one queue.
+  if (ifreq_ioctl(ifname, SIOCETHTOOL, ifr, &ch) != 0) return 1;
+  const int n = static_cast<int>(std::max(ch.rx_count, ch.combined_count));
   return n > 0 ? n : 1;
 }
 
 unsigned interface_mtu(const std::string& ifname) {
-  std::ifstream in("/sys/class/net/" + ifname + "/mtu");
-  unsigned mtu = 0;
-  if (in >> mtu && mtu >= 576) return mtu;
+  ifreq ifr;
+  if (ifreq_ioctl(ifname, SIOCGIFMTU, ifr) == 0 && ifr.ifr_mtu >= 576)
+    return static_cast<unsigned>(ifr.ifr_mtu);
   return 1500;
 }
 

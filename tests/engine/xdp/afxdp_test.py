@@ -139,6 +139,13 @@ def client_main(spec):
     print(json.dumps(out))
 
 
+def in_ns(ns):
+    """The prefix that runs a command in network namespace `ns`. nsenter
+    enters the namespace only; `ip netns exec` would also remount /sys, which
+    fails where / is not a mount point (a chroot)."""
+    return ["nsenter", f"--net=/run/netns/{ns}"]
+
+
 def run(*args, check=True, timeout=20):
     r = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout)
     if check and r.returncode != 0:
@@ -163,10 +170,10 @@ class Rig:
                 "peer", "name", self.if_b, "netns", self.ns_b)
             for ns, ifname, v4, v6 in ((self.ns_a, self.if_a, V4_CLIENT, V6_CLIENT),
                                        (self.ns_b, self.if_b, V4_SERVER, V6_SERVER)):
-                run("ip", "-n", ns, "link", "set", "lo", "up")
-                run("ip", "-n", ns, "addr", "add", f"{v4}/24", "dev", ifname)
-                run("ip", "-n", ns, "addr", "add", f"{v6}/64", "dev", ifname, "nodad")
-                run("ip", "-n", ns, "link", "set", ifname, "up")
+                run(*in_ns(ns), "ip", "link", "set", "lo", "up")
+                run(*in_ns(ns), "ip", "addr", "add", f"{v4}/24", "dev", ifname)
+                run(*in_ns(ns), "ip", "addr", "add", f"{v6}/64", "dev", ifname, "nodad")
+                run(*in_ns(ns), "ip", "link", "set", ifname, "up")
         except Exception:
             self.cleanup()
             raise
@@ -192,7 +199,7 @@ class Server:
             os.chmod(os.path.join(self.dir, name), 0o644)
         self.log_path = os.path.join(self.dir, "hadnsd.log")
         self.log = open(self.log_path, "wb")
-        argv = ["ip", "netns", "exec", ns]
+        argv = in_ns(ns)
         if runas:
             argv += ["setpriv", f"--reuid={runas}", f"--regid={runas}", "--clear-groups", "--inh-caps=-all"]
         argv += [HADNSD, "--config", self.config]
@@ -252,6 +259,8 @@ def skip_reason():
         return "needs root: network namespaces, CAP_BPF and CAP_NET_ADMIN"
     if not shutil.which("ip"):
         return "needs iproute2 (ip)"
+    if not shutil.which("nsenter"):
+        return "needs util-linux (nsenter)"
     return None
 
 
@@ -263,7 +272,7 @@ def records(hex_wire):
 
 def ask(ns, queries):
     """Asks `queries` from inside namespace `ns`; returns one result each."""
-    r = run("ip", "netns", "exec", ns, "/usr/bin/python3", os.path.abspath(__file__), "--client",
+    r = run(*in_ns(ns), "/usr/bin/python3", os.path.abspath(__file__), "--client",
             json.dumps({"queries": queries}), timeout=90)
     return json.loads(r.stdout)
 
@@ -353,7 +362,7 @@ class AfXdpTest(unittest.TestCase):
             self.assertEqual(got_veth[n + 2:], ["refused", "refused"])
         for target in (V4_SERVER, V6_SERVER):
             with self.subTest(mode=mode, check=f"ping {target}"):
-                r = run("ip", "netns", "exec", self.rig.ns_a, "ping", "-c", "2", "-i", "0.2", "-W", "2", target,
+                r = run(*in_ns(self.rig.ns_a), "ping", "-c", "2", "-i", "0.2", "-W", "2", target,
                         check=False)
                 self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         metrics = ask(self.rig.ns_b, [{"kind": "metrics", "url": f"http://127.0.0.1:{PORT + 1000}/metrics"}])[0]
@@ -367,7 +376,7 @@ class AfXdpTest(unittest.TestCase):
         self.assertEqual(c.get("xdp_dropped"), 0)
         self.assertEqual(c.get("udp_queries"), len(loop), "only loopback UDP went through the socket path")
         self.assertEqual(c.get("tcp_queries"), 3)
-        r = run("ip", "-n", self.rig.ns_b, "link", "show", self.rig.if_b)
+        r = run(*in_ns(self.rig.ns_b), "ip", "link", "show", self.rig.if_b)
         self.assertNotIn("xdp", r.stdout, "the program is detached at exit")
 
     def test_native_mode_answers_like_the_socket_path(self):
