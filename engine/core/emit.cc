@@ -51,7 +51,12 @@ size_t size_limit(const client& from, const query_info& q, size_t out_size) noex
   return std::min(limit, out_size);
 }
 
-body_fit fit_body(const zone::snapshot& snap, const zone::response& r, size_t room) noexcept {
+namespace {
+
+// The bodies of fit_body, move_shared_pointers and finish_reply, forced
+// inline into emit_response (the path of every ordinary answer); the
+// out-of-line versions below serve the DNAME path (dname.cc).
+[[gnu::always_inline]] inline body_fit fit_body_here(const zone::snapshot& snap, const zone::response& r, size_t room) noexcept {
   body_fit f;
   if (r.body_len <= room) {
     f.keep = r.body_len;
@@ -75,7 +80,7 @@ body_fit fit_body(const zone::snapshot& snap, const zone::response& r, size_t ro
   return f;
 }
 
-void move_shared_pointers(const zone::snapshot& snap, const zone::response& r, uint8_t* body,
+[[gnu::always_inline]] inline void move_shared_pointers_here(const zone::snapshot& snap, const zone::response& r, uint8_t* body,
                           size_t keep, size_t qlen) noexcept {
   if (!r.tmpl_qlen || !r.nfix) return;
   int delta = static_cast<int>(qlen) - static_cast<int>(r.tmpl_qlen);
@@ -86,7 +91,7 @@ void move_shared_pointers(const zone::snapshot& snap, const zone::response& r, u
   }
 }
 
-result finish_reply(const query_info& q, std::span<uint8_t> out, size_t size, uint16_t rcode,
+[[gnu::always_inline]] inline result finish_reply_here(const query_info& q, std::span<uint8_t> out, size_t size, uint16_t rcode,
                     bool aa, bool tc, const uint16_t count[3], uint16_t max_udp) noexcept {
   uint8_t* o = out.data();
   const bool opt = q.edns.present;
@@ -101,18 +106,34 @@ result finish_reply(const query_info& q, std::span<uint8_t> out, size_t size, ui
   return res;
 }
 
+}  // namespace
+
+body_fit fit_body(const zone::snapshot& snap, const zone::response& r, size_t room) noexcept {
+  return fit_body_here(snap, r, room);
+}
+
+void move_shared_pointers(const zone::snapshot& snap, const zone::response& r, uint8_t* body,
+                          size_t keep, size_t qlen) noexcept {
+  move_shared_pointers_here(snap, r, body, keep, qlen);
+}
+
+result finish_reply(const query_info& q, std::span<uint8_t> out, size_t size, uint16_t rcode,
+                    bool aa, bool tc, const uint16_t count[3], uint16_t max_udp) noexcept {
+  return finish_reply_here(q, out, size, rcode, aa, tc, count, max_udp);
+}
+
 result emit_response(const zone::snapshot& snap, const zone::response& r, const query_info& q,
                      size_t limit, uint16_t max_udp, std::span<uint8_t> out) noexcept {
   uint8_t* o = out.data();
   const size_t head = wire::k_header_size + q.question_len;
   const size_t opt = q.edns.present ? wire::k_opt_size : 0;
   if (head + opt > limit) return {};
-  body_fit f = fit_body(snap, r, limit - head - opt);
+  body_fit f = fit_body_here(snap, r, limit - head - opt);
   std::memcpy(o + wire::k_header_size, q.question, q.question_len);
   uint8_t* body = o + head;
   std::memcpy(body, snap.bytes() + r.body, f.keep);
-  move_shared_pointers(snap, r, body, f.keep, q.qname.len);
-  return finish_reply(q, out, head + f.keep, r.rcode, r.aa, f.tc, f.count, max_udp);
+  move_shared_pointers_here(snap, r, body, f.keep, q.qname.len);
+  return finish_reply_here(q, out, head + f.keep, r.rcode, r.aa, f.tc, f.count, max_udp);
 }
 
 result emit_empty(uint16_t rcode, bool aa, const query_info& q, bool with_question,
