@@ -2,9 +2,14 @@
 #include "engine/config/validate.h"
 
 #include <cctype>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <vector>
+
+extern "C" {  // libknot's headers have no C++ guards
+#include <libknot/libknot.h>
+}
 
 #include "engine/config/dns_text.h"
 #include "engine/config/node_reader.h"
@@ -101,25 +106,16 @@ void check_side(const config& cfg, const failover_side& side, const std::string&
             "no health check named '" + side.health_check + "' is defined; expected the name of a check under health_checks");
 }
 
-// The owner as the wire sees it: escapes decoded (\\DDD and \\X) and ASCII
-// lowered, so "\\065pp.a.test." and "APP.a.test." are the same entry. An
-// escaped dot or backslash keeps its backslash so it stays apart from a
-// label separator.
+// The owner as the wire sees it, lower-cased, so that "\\065pp.a.test."
+// and "APP.a.test." are the same entry.
 std::string owner_key(const std::string& name) {
-  auto digit = [&](size_t i) { return i < name.size() && std::isdigit(static_cast<unsigned char>(name[i])); };
-  std::string out;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    if (c == '\\' && digit(i + 1) && digit(i + 2) && digit(i + 3)) {
-      c = static_cast<char>((name[i + 1] - '0') * 100 + (name[i + 2] - '0') * 10 + (name[i + 3] - '0'));
-      i += 3;
-      if (c == '.' || c == '\\') out += '\\';
-    } else if (c == '\\' && i + 1 < name.size()) {
-      c = name[++i];
-      if (c == '.' || c == '\\') out += '\\';
-    }
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
+  // libknot reads escapes (\DDD, \X) as the zone files do. The loader has
+  // checked the name already; the text is only a fallback.
+  knot_dname_t* wire = knot_dname_from_str(nullptr, name.c_str(), 0);
+  if (!wire) return lower_case(name);
+  knot_dname_to_lower(wire);
+  std::string out(reinterpret_cast<const char*>(wire), knot_dname_size(wire));
+  free(wire);
   return out;
 }
 
